@@ -1,0 +1,350 @@
+/* ev_epoll: one edge-triggered epoll per thread.
+ *
+ * The listener is level-triggered (accept in bounded batches, so a flood
+ * of connections cannot starve the ones already open); connections are
+ * registered once, for EPOLLIN|EPOLLOUT|EPOLLRDHUP edge-triggered, and never
+ * modified: no epoll_ctl on the per-request path. */
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+
+#include "alog.h"
+#include "conn.h"
+#include "ev.h"
+#include "ev_epoll.h"
+#include "fcache.h"
+#include "srv.h"
+#include "tx.h"
+
+#define EP_BATCH 256
+#define EP_ACCEPT_BATCH 64
+
+struct ep {
+	int epfd;
+	struct conn *dead; /* closed during this batch, freed after it */
+};
+
+/* distinct addresses tell the listener and the wake-up fd from connections */
+static char tag_listen, tag_wake;
+
+int ev_check(char *msg, size_t msglen)
+{
+	int fd = epoll_create1(EPOLL_CLOEXEC);
+
+	if (fd < 0) {
+		snprintf(msg, msglen, "epoll_create1: %s", strerror(errno));
+		return -errno;
+	}
+	close(fd);
+	return 0;
+}
+
+const char *ev_describe_loop(void)
+{
+	return "epoll (edge-triggered, one per thread)";
+}
+
+const char *ev_describe_send(void)
+{
+#if WL_SEND_WRITEV
+	return "writev (header + mmap'd body in one writev)";
+#else
+	return "sendfile (header, then sendfile for the body)";
+#endif
+}
+
+void ep_close(struct conn *c)
+{
+	struct ep *ep = c->w->loop;
+
+	if (c->fd < 0)
+		return;
+	tx_conn_close(c);
+	close(c->fd); /* also leaves the epoll set */
+	c->fd = -1;
+	c->ev_ptr = ep->dead;
+	ep->dead = c;
+}
+
+static void free_dead(struct ep *ep)
+{
+	while (ep->dead) {
+		struct conn *c = ep->dead;
+		ep->dead = c->ev_ptr;
+		conn_free(c);
+	}
+}
+
+void ep_set_cork(struct conn *c, int on)
+{
+	if (setsockopt(c->fd, IPPROTO_TCP, TCP_CORK, &on, sizeof(on)) == 0) {
+		if (on)
+			c->flags |= CONN_CORKED;
+		else
+			c->flags &= ~CONN_CORKED;
+	}
+}
+
+/* After an error answer: stop sending, read what the client still sends,
+ * close at its EOF or the linger deadline. A plain close with unread
+ * input would send RST and could destroy the answer in flight. */
+static void start_linger(struct conn *c)
+{
+	shutdown(c->fd, SHUT_WR);
+	c->flags &= ~CONN_CLOSE_AFTER;
+	c->flags |= CONN_LINGER | CONN_EOF; /* CONN_EOF here: we sent FIN */
+	c->deadline_ms = c->w->now_ms + 2000;
+}
+
+static void drain(struct conn *c)
+{
+	char buf[4096];
+
+	for (;;) {
+		ssize_t n = tx_recv(c, buf, sizeof(buf));
+		if (n == -EINTR)
+			continue;
+		if (n == -EAGAIN)
+			return;
+		if (n <= 0) {
+			ep_close(c);
+			return;
+		}
+	}
+}
+
+/* Read and answer until the socket is drained or output backs up. */
+static void on_readable(struct conn *c, uint32_t ev)
+{
+	for (;;) {
+		size_t want;
+		ssize_t n;
+
+		if (c->flags & CONN_LINGER) {
+			drain(c);
+			return;
+		}
+		if (conn_out_pending(c) || (c->flags & CONN_CLOSE_AFTER)) {
+			/* backpressure: the kernel keeps what we do not read */
+			c->flags |= CONN_READ_PAUSED;
+			return;
+		}
+		want = CONN_RBUF - c->rlen;
+		if (want == 0) {
+			c->flags |= CONN_READ_PAUSED;
+			return;
+		}
+		n = tx_recv(c, c->rbuf + c->rlen, want);
+		if (n > 0) {
+			c->rlen += (uint32_t)n;
+			conn_process(c);
+			if (ep_flush(c) < 0)
+				return;
+			/* A short read drained the socket: new data brings a new
+			 * edge, so no read that would only say EAGAIN. Data with a
+			 * FIN behind it gets no new edge: read on to see the EOF. */
+			if ((size_t)n < want && !(ev & (EPOLLRDHUP | EPOLLHUP)))
+				return;
+			continue;
+		}
+		if (n == 0) {
+			c->flags |= CONN_EOF | CONN_CLOSE_AFTER;
+			if (!conn_out_pending(c))
+				ep_close(c);
+			return;
+		}
+		switch (n) {
+		case -EAGAIN:
+			return;
+		case -EINTR:
+			continue;
+		default:
+			ep_close(c);
+			return;
+		}
+	}
+}
+
+static void on_event(struct conn *c, uint32_t ev)
+{
+	if (c->fd < 0)
+		return; /* closed earlier in this batch */
+	if (c->flags & CONN_HANDSHAKE) {
+		int r = tx_handshake(c);
+		if (r == -EAGAIN)
+			return;
+		if (r < 0) {
+			ep_close(c);
+			return;
+		}
+		c->flags &= ~CONN_HANDSHAKE;
+		ev |= EPOLLIN; /* data may have come with the last flight */
+	}
+	if (ev & EPOLLERR) {
+		ep_close(c);
+		return;
+	}
+	if ((ev & EPOLLOUT) && conn_out_pending(c) && ep_flush(c) < 0)
+		return;
+	if (ev & (EPOLLIN | EPOLLRDHUP | EPOLLHUP) || (c->flags & CONN_READ_PAUSED && !conn_out_pending(c))) {
+		c->flags &= ~CONN_READ_PAUSED;
+		on_readable(c, ev);
+	}
+	if (c->fd < 0)
+		return;
+	if (conn_should_close(c)) {
+		if (c->flags & CONN_LINGER)
+			start_linger(c);
+		else
+			ep_close(c);
+	}
+}
+
+/* Out of descriptors: give up the spare one to accept and at once close
+ * the pending connection, so the listener stops firing and the client
+ * learns at once (libev's trick). */
+static void shed_one(struct worker *w)
+{
+	int fd;
+
+	if (w->reserve_fd >= 0) {
+		close(w->reserve_fd);
+		w->reserve_fd = -1;
+	}
+	fd = accept4(w->lfd, NULL, NULL, SOCK_CLOEXEC);
+	if (fd >= 0) {
+		close(fd);
+		w->accept_drops++;
+	}
+	w->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+}
+
+static void on_accept(struct worker *w, struct ep *ep)
+{
+	int k;
+
+	for (k = 0; k < EP_ACCEPT_BATCH; k++) {
+		struct sockaddr_storage sa;
+		socklen_t salen = sizeof(sa);
+		struct epoll_event ee;
+		struct conn *c;
+		int fd = accept4(w->lfd, (struct sockaddr *)&sa, &salen, SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+		if (fd < 0) {
+			switch (errno) {
+			case EINTR:
+			case ECONNABORTED:
+				continue;
+			case EMFILE:
+			case ENFILE:
+			case ENOBUFS:
+			case ENOMEM:
+				shed_one(w);
+				return;
+			default: /* EAGAIN and the rest: wait for the next event */
+				return;
+			}
+		}
+#if !WL_CORK
+		{
+			int one = 1;
+			setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		}
+#endif
+		c = conn_new(w, fd);
+		if (!c) {
+			close(fd);
+			continue;
+		}
+		if (srv_cfg.alog_fd >= 0) {
+			if (sa.ss_family == AF_INET)
+				inet_ntop(AF_INET, &((struct sockaddr_in *)&sa)->sin_addr, c->peer, sizeof(c->peer));
+			else if (sa.ss_family == AF_INET6)
+				inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&sa)->sin6_addr, c->peer, sizeof(c->peer));
+		}
+		if (tx_conn_open(c) < 0) {
+			ep_close(c);
+			continue;
+		}
+		ee.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
+		ee.data.ptr = c;
+		if (epoll_ctl(ep->epfd, EPOLL_CTL_ADD, fd, &ee) < 0) {
+			ep_close(c);
+			continue;
+		}
+		/* TCP_DEFER_ACCEPT: the request is usually here already */
+		on_event(c, EPOLLIN);
+	}
+}
+
+static void close_all(struct worker *w)
+{
+	struct conn *c;
+
+	for (c = w->conns; c; c = c->next)
+		ep_close(c);
+}
+
+int ev_worker_run(struct worker *w)
+{
+	struct epoll_event evs[EP_BATCH], ee;
+	struct ep ep = { .epfd = -1 };
+	int err = 0, stop = 0;
+
+	w->loop = &ep;
+	ep.epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (ep.epfd < 0) {
+		err = -errno;
+		goto cleanup;
+	}
+	ee.events = EPOLLIN;
+	ee.data.ptr = &tag_listen;
+	if (epoll_ctl(ep.epfd, EPOLL_CTL_ADD, w->lfd, &ee) < 0) {
+		err = -errno;
+		goto cleanup;
+	}
+	ee.data.ptr = &tag_wake;
+	if (epoll_ctl(ep.epfd, EPOLL_CTL_ADD, w->wake_fd, &ee) < 0) {
+		err = -errno;
+		goto cleanup;
+	}
+
+	srv_clock(w);
+	w->next_tick_ms = w->now_ms + 1000;
+	while (!stop) {
+		int timeout = (int)(w->next_tick_ms - w->now_ms);
+		int n = epoll_wait(ep.epfd, evs, EP_BATCH, timeout < 0 ? 0 : timeout);
+		int i;
+
+		if (n < 0 && errno != EINTR) {
+			err = -errno;
+			break;
+		}
+		srv_clock(w);
+		for (i = 0; i < n; i++) {
+			void *p = evs[i].data.ptr;
+			if (p == &tag_listen)
+				on_accept(w, &ep);
+			else if (p == &tag_wake)
+				stop = 1;
+			else
+				on_event(p, evs[i].events);
+		}
+		if (w->now_ms >= w->next_tick_ms)
+			srv_tick(w, ep_close);
+		free_dead(&ep);
+	}
+cleanup:
+	close_all(w);
+	free_dead(&ep);
+	if (ep.epfd >= 0)
+		close(ep.epfd);
+	w->loop = NULL;
+	return err;
+}

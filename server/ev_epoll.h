@@ -1,0 +1,17 @@
+/* ev_epoll: what the epoll loop's two files share. */
+#ifndef WL_EV_EPOLL_H
+#define WL_EV_EPOLL_H
+
+struct conn;
+
+/* ep_flush: write c's queue as the send and cork axes say. Returns 0, or -1
+ * when the connection was closed. */
+int ep_flush(struct conn *c);
+
+/* ep_close: close now; the struct is freed after the current batch. */
+void ep_close(struct conn *c);
+
+/* ep_set_cork: TCP_CORK on or off (cork variants). */
+void ep_set_cork(struct conn *c, int on);
+
+#endif

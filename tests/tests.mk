@@ -1,0 +1,16 @@
+# unit tests: each tests/unit/unit_X.c links the server sources it names
+# below; built with ASan+UBSan, since they are small and that is where
+# parser bugs show.
+UNIT_CFLAGS := -std=gnu11 -D_GNU_SOURCE -g -O1 $(WARN) -fsanitize=address,undefined \
+	-fno-sanitize-recover=undefined -Iserver -Itests/unit
+
+$(BUILD)/tests/unit_http: tests/unit/unit_http.c server/http.c server/path.c server/range.c server/hdate.c server/mime.c tests/unit/unit.h
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^)
+
+TEST_BINS += $(BUILD)/tests/unit_http
+
+.PHONY: print-variants
+print-variants:
+	@echo $(BUILD_VARIANTS)
