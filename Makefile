@@ -70,9 +70,10 @@ SERVERS      := $(foreach v,$(BUILD_VARIANTS),$(BUILD)/$(v)/wirelab-httpd)
 ASAN_SERVERS := $(foreach v,$(BUILD_VARIANTS),$(BUILD)/asan/$(v)/wirelab-httpd)
 
 # optional parts added by later issues
--include bpf/bpf.mk
--include harness/harness.mk
--include tests/tests.mk
+# each area adds its own rules: bpf/bpf.mk, harness/harness.mk, tests/*.mk,
+# scripts/*.mk; they may add to ALL_EXTRA (built by `make`), TEST_BINS (built
+# before the suite) and TEST_PREP (targets run before the suite)
+-include $(wildcard bpf/*.mk harness/*.mk tests/*.mk scripts/*.mk)
 
 .PHONY: all servers asan variants test demo bench-smoke deps clean format
 all: servers $(ALL_EXTRA)
@@ -89,7 +90,7 @@ deps:
 	$(Q)scripts/install-deps
 
 test: deps
-	$(Q)$(MAKE) --no-print-directory all asan $(TEST_BINS)
+	$(Q)$(MAKE) --no-print-directory all asan $(TEST_BINS) $(TEST_PREP)
 	$(Q)tests/run
 
 demo: deps
