@@ -94,14 +94,6 @@ void ep_set_cork(struct conn *c, int on)
 /* After an error answer: stop sending, read what the client still sends,
  * close at its EOF or the linger deadline. A plain close with unread
  * input would send RST and could destroy the answer in flight. */
-static void start_linger(struct conn *c)
-{
-	shutdown(c->fd, SHUT_WR);
-	c->flags &= ~CONN_CLOSE_AFTER;
-	c->flags |= CONN_LINGER | CONN_EOF; /* CONN_EOF here: we sent FIN */
-	c->deadline_ms = c->w->now_ms + 2000;
-}
-
 static void drain(struct conn *c)
 {
 	char buf[4096];
@@ -117,6 +109,15 @@ static void drain(struct conn *c)
 			return;
 		}
 	}
+}
+
+static void start_linger(struct conn *c)
+{
+	shutdown(c->fd, SHUT_WR);
+	c->flags &= ~CONN_CLOSE_AFTER;
+	c->flags |= CONN_LINGER | CONN_EOF; /* CONN_EOF here: we sent FIN */
+	c->deadline_ms = c->w->now_ms + 2000;
+	drain(c); /* bytes already queued bring no new edge */
 }
 
 /* Read and answer until the socket is drained or output backs up. */
