@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * probe.bpf.c: per-request cost counters for a set of target processes.
+ *
+ * Only BTF tracepoints (tp_btf): they attach by name through bpf(2), need
+ * no kprobes, no fentry trampolines and no tracefs, and hand the program
+ * typed kernel pointers, so reading skb->sk or task->tgid costs a load,
+ * not a bpf_probe_read. Targets are matched by tgid, so io_uring workers
+ * (iou-wrk) and SQPOLL threads count with their process. Every counter is
+ * per CPU and written without atomics.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+
+#include "probe_abi.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Set by the loader through the mmap'd .bss before attach. */
+__u32 wl_tgids[WL_PROBE_MAX_TGIDS];
+__u32 wl_ntgids;
+/* when the sched_switch program was attached: a target thread switched
+ * out without a switch-in seen on its CPU has run at least since then */
+__u64 wl_attach_ns;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct wl_sys_counts);
+} wl_sys SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct wl_cpu_sched);
+} wl_sched SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct wl_cpu_tx);
+} wl_tx SEC(".maps");
+
+/*
+ * The target's sockets, by struct sock address. LRU so that a socket whose
+ * close we missed cannot fill the map; 64 Ki sockets is well above the
+ * connection counts the harness sweeps (wrk -c up to a few thousand).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u64);
+	__type(value, __u32);
+} wl_socks SEC(".maps");
+
+/*
+ * is_target: a linear scan of at most wl_ntgids entries. Runs on every
+ * syscall of every process; a few compares beat a hash lookup for the
+ * handful of tgids one measures (a server, nginx's master and workers).
+ */
+static __always_inline int is_target(__u32 tgid)
+{
+	__u32 n = wl_ntgids;
+
+	for (__u32 i = 0; i < WL_PROBE_MAX_TGIDS; i++) {
+		if (i >= n)
+			return 0;
+		if (wl_tgids[i] == tgid)
+			return 1;
+	}
+	return 0;
+}
+
+static __always_inline int current_is_target(void)
+{
+	return is_target(bpf_get_current_pid_tgid() >> 32);
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(wl_sys_enter, struct pt_regs *regs, long id)
+{
+	__u32 zero = 0, slot;
+	struct wl_sys_counts *c;
+
+	if (!current_is_target())
+		return 0;
+	c = bpf_map_lookup_elem(&wl_sys, &zero);
+	if (!c)
+		return 0;
+	slot = (id >= 0 && id < WL_SYS_OTHER) ? (__u32)id : WL_SYS_OTHER;
+	if (slot < WL_SYS_SLOTS)
+		c->n[slot]++;
+	return 0;
+}
+
+#define barrier() asm volatile("" ::: "memory")
+
+SEC("tp_btf/sched_switch")
+int BPF_PROG(wl_sched_switch, bool preempt, struct task_struct *prev, struct task_struct *next,
+	     unsigned int prev_state)
+{
+	__u32 zero = 0;
+	struct wl_cpu_sched *s;
+	int prev_t = is_target(prev->tgid), next_t = is_target(next->tgid);
+	__u64 now;
+
+	s = bpf_map_lookup_elem(&wl_sched, &zero);
+	if (!s)
+		return 0;
+	if (!prev_t && !next_t && s->seen && !s->running_tid)
+		return 0; /* the common case: nothing of ours on this CPU */
+	now = bpf_ktime_get_ns();
+	s->seq_begin++;
+	barrier();
+	if (prev_t) {
+		/* a switch-in we did not see happened before attach */
+		__u64 from = s->running_tid == (__u32)prev->pid ? s->start_ns : wl_attach_ns;
+
+		if (now > from)
+			s->run_ns += now - from;
+		/* the rule __schedule() uses to pick nvcsw or nivcsw */
+		if (!preempt && prev_state)
+			s->nvcsw++;
+		else
+			s->nivcsw++;
+	}
+	s->running_tid = next_t ? (__u32)next->pid : 0;
+	s->start_ns = now;
+	s->seen = 1;
+	barrier();
+	s->seq_end = s->seq_begin;
+	return 0;
+}
+
+static __always_inline void sock_register(const struct sock *sk)
+{
+	__u64 key = (__u64)sk;
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32, zero = 0;
+	struct wl_cpu_tx *t;
+
+	if (!sk || !is_target(tgid))
+		return;
+	if (bpf_map_lookup_elem(&wl_socks, &key))
+		return;
+	bpf_map_update_elem(&wl_socks, &key, &tgid, BPF_ANY);
+	t = bpf_map_lookup_elem(&wl_tx, &zero);
+	if (t)
+		t->socks++;
+}
+
+/*
+ * Sockets become the target's when one of its threads sends or receives on
+ * them. tcp_sendmsg_locked fires before TCP queues (and may transmit) the
+ * data, so the first response on a new connection is already attributed;
+ * sock_send_length covers other protocols, sock_recv_length sockets that
+ * only receive (their ACKs).
+ */
+SEC("tp_btf/tcp_sendmsg_locked")
+int BPF_PROG(wl_tcp_sendmsg, const struct sock *sk, const struct msghdr *msg, const struct sk_buff *skb,
+	     int size_goal)
+{
+	sock_register(sk);
+	return 0;
+}
+
+SEC("tp_btf/sock_send_length")
+int BPF_PROG(wl_sock_send, struct sock *sk, int ret, int flags)
+{
+	__u32 zero = 0;
+	struct wl_cpu_tx *t;
+
+	if (ret <= 0 || !current_is_target())
+		return 0;
+	sock_register(sk);
+	t = bpf_map_lookup_elem(&wl_tx, &zero);
+	if (t)
+		t->payload += ret;
+	return 0;
+}
+
+SEC("tp_btf/sock_recv_length")
+int BPF_PROG(wl_sock_recv, struct sock *sk, int ret, int flags)
+{
+	sock_register(sk);
+	return 0;
+}
+
+/* A closed socket's address may be reused by anyone's next socket. */
+SEC("tp_btf/inet_sock_set_state")
+int BPF_PROG(wl_sock_state, const struct sock *sk, const int oldstate, const int newstate)
+{
+	__u64 key = (__u64)sk;
+
+	if (newstate == TCP_CLOSE)
+		bpf_map_delete_elem(&wl_socks, &key);
+	return 0;
+}
+
+/*
+ * net_dev_start_xmit sees every skb a device is handed, after any software
+ * segmentation (validate_xmit_skb), in whatever context transmits it
+ * (the sender, softirq, a qdisc): so skb->sk, not current, says whose it
+ * is. A TSO/GSO skb still whole here becomes gso_segs segments on the
+ * wire, each carrying the headers again.
+ */
+SEC("tp_btf/net_dev_start_xmit")
+int BPF_PROG(wl_xmit, const struct sk_buff *skb, const struct net_device *dev)
+{
+	struct sock *sk = skb->sk;
+	__u64 key = (__u64)sk, bytes = skb->len;
+	struct skb_shared_info *sh;
+	__u32 zero = 0, segs;
+	struct wl_cpu_tx *t;
+	__u16 gso_segs = 0;
+	__u8 doff = 0;
+
+	if (!sk || !bpf_map_lookup_elem(&wl_socks, &key))
+		return 0;
+	t = bpf_map_lookup_elem(&wl_tx, &zero);
+	if (!t)
+		return 0;
+	sh = (struct skb_shared_info *)(skb->head + skb->end);
+	bpf_probe_read_kernel(&gso_segs, sizeof(gso_segs), &sh->gso_segs);
+	segs = gso_segs ? gso_segs : 1;
+	if (segs > 1 && sk->sk_protocol == IPPROTO_TCP) {
+		/* headers up to the end of TCP's, as each segment repeats them */
+		__u32 l4 = skb->transport_header - (__u32)(skb->data - skb->head);
+
+		bpf_probe_read_kernel(&doff, 1, skb->head + skb->transport_header + 12);
+		bytes += (__u64)(segs - 1) * (l4 + (doff >> 4) * 4);
+	}
+	t->packets++;
+	t->segments += segs;
+	t->bytes += bytes;
+	return 0;
+}

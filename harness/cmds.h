@@ -1,0 +1,7 @@
+/*
+ * cmds.h: the wirelab subcommands, one line each. To add one: a line here,
+ * and harness/cmd_<name>.c defining int cmd_<name>(int argc, char **argv)
+ * (argv[0] is the subcommand's name; return the exit status). harness.mk
+ * links every .c file in harness/, so nothing else changes.
+ */
+WL_CMD(probe, "count a running process's syscalls, CPU time, context switches and packets")
