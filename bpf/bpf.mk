@@ -7,7 +7,7 @@ BPF_CLANG   ?= clang
 BPFTOOL     ?= bpftool
 VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
 BPF_ARCH    := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' -e 's/ppc64le/powerpc/')
-BPF_CFLAGS  := -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -Wall -Wno-unused-parameter \
+BPF_CFLAGS  := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(BPF_ARCH) -Wall -Wno-unused-parameter \
 	-Wno-unused-function -I$(BPF_OUT) -Ibpf
 BPF_SKELS   := $(patsubst bpf/%.bpf.c,$(BPF_OUT)/%.skel.h,$(wildcard bpf/*.bpf.c))
 

@@ -21,9 +21,6 @@ char LICENSE[] SEC("license") = "GPL";
 /* Set by the loader through the mmap'd .bss before attach. */
 __u32 wl_tgids[WL_PROBE_MAX_TGIDS];
 __u32 wl_ntgids;
-/* when the sched_switch program was attached: a target thread switched
- * out without a switch-in seen on its CPU has run at least since then */
-__u64 wl_attach_ns;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -100,38 +97,67 @@ int BPF_PROG(wl_sys_enter, struct pt_regs *regs, long id)
 
 #define barrier() asm volatile("" ::: "memory")
 
+/*
+ * On-CPU time comes from the scheduler's own clock: when a target thread
+ * is switched out, prev->se.sum_exec_runtime is current (update_curr()
+ * ran in put_prev_task), and the delta from the last value we saw is the
+ * time it ran. This does not depend on seeing every switch-in, which
+ * matters: on this 6.18 VM sched_switch occasionally shows a task switched
+ * out on a CPU where no switch-in to it was ever traced (bpftrace sees the
+ * same gaps), so a "switch-in timestamp" sum drifted by seconds.
+ * The loader seeds wl_thread_rt with /proc/TID/schedstat before attach; a
+ * thread born later starts from 0.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u32);   /* tid */
+	__type(value, __u64); /* se.sum_exec_runtime when last seen */
+} wl_thread_rt SEC(".maps");
+
+#define WL_TASK_DEAD 0x80 /* TASK_DEAD in include/linux/sched.h */
+
 SEC("tp_btf/sched_switch")
 int BPF_PROG(wl_sched_switch, bool preempt, struct task_struct *prev, struct task_struct *next,
 	     unsigned int prev_state)
 {
-	__u32 zero = 0;
-	struct wl_cpu_sched *s;
+	__u32 zero = 0, tid = prev->pid;
 	int prev_t = is_target(prev->tgid), next_t = is_target(next->tgid);
-	__u64 now;
+	struct wl_cpu_sched *s;
+	__u64 rt = 0, *last;
 
 	s = bpf_map_lookup_elem(&wl_sched, &zero);
 	if (!s)
 		return 0;
-	if (!prev_t && !next_t && s->seen && !s->running_tid)
+	if (!prev_t && !next_t && !s->running_tid)
 		return 0; /* the common case: nothing of ours on this CPU */
-	now = bpf_ktime_get_ns();
+	if (prev_t) {
+		rt = prev->se.sum_exec_runtime;
+		last = bpf_map_lookup_elem(&wl_thread_rt, &tid);
+		if (prev_state & WL_TASK_DEAD)
+			bpf_map_delete_elem(&wl_thread_rt, &tid);
+		else if (!last)
+			bpf_map_update_elem(&wl_thread_rt, &tid, &rt, BPF_ANY);
+	}
 	s->seq_begin++;
 	barrier();
 	if (prev_t) {
-		/* a switch-in we did not see happened before attach */
-		__u64 from = s->running_tid == (__u32)prev->pid ? s->start_ns : wl_attach_ns;
-
-		if (now > from)
-			s->run_ns += now - from;
+		if (last) {
+			if (rt > *last)
+				s->run_ns += rt - *last;
+			*last = rt;
+		} else {
+			s->run_ns += rt;
+		}
 		/* the rule __schedule() uses to pick nvcsw or nivcsw */
 		if (!preempt && prev_state)
 			s->nvcsw++;
 		else
 			s->nivcsw++;
 	}
+	/* for the part of a slice still running when a snapshot is taken */
 	s->running_tid = next_t ? (__u32)next->pid : 0;
-	s->start_ns = now;
-	s->seen = 1;
+	s->start_ns = bpf_ktime_get_ns();
 	barrier();
 	s->seq_end = s->seq_begin;
 	return 0;
@@ -229,7 +255,7 @@ int BPF_PROG(wl_xmit, const struct sk_buff *skb, const struct net_device *dev)
 	segs = gso_segs ? gso_segs : 1;
 	if (segs > 1 && sk->sk_protocol == IPPROTO_TCP) {
 		/* headers up to the end of TCP's, as each segment repeats them */
-		__u32 l4 = skb->transport_header - (__u32)(skb->data - skb->head);
+		__u64 l4 = skb->transport_header - ((__u64)skb->data - (__u64)skb->head);
 
 		bpf_probe_read_kernel(&doff, 1, skb->head + skb->transport_header + 12);
 		bytes += (__u64)(segs - 1) * (l4 + (doff >> 4) * 4);

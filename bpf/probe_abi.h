@@ -33,10 +33,10 @@ struct wl_sys_counts {
  */
 struct wl_cpu_sched {
 	__u64 seq_end;
-	__u64 run_ns;	   /* on-CPU time of target threads, closed intervals */
+	__u64 run_ns;	   /* on-CPU time of target threads up to their last switch-out */
 	__u64 start_ns;	   /* bpf_ktime_get_ns() when running_tid was switched in */
 	__u32 running_tid; /* target thread on this CPU now, 0 for none */
-	__u32 seen;	   /* a switch happened on this CPU since attach */
+	__u32 pad;
 	__u64 nvcsw;	   /* voluntary switches (the thread blocked) */
 	__u64 nivcsw;	   /* involuntary switches (the thread was preempted) */
 	__u64 seq_begin;

@@ -7,6 +7,7 @@
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <dirent.h>
 #include <errno.h>
 #include <sched.h>
 #include <signal.h>
@@ -87,13 +88,53 @@ static int proc_gone(int pid)
 }
 
 /*
+ * seed_threads: each existing target thread's se.sum_exec_runtime (the
+ * first field of /proc/TID/schedstat), so its first switch-out after
+ * attach counts only what it ran since. A thread that is running now has
+ * a value up to one tick old: that much of its time before attach counts.
+ */
+static int seed_threads(struct wl_probe *p)
+{
+	int fd = bpf_map__fd(p->skel->maps.wl_thread_rt);
+
+	for (int i = 0; i < p->npids; i++) {
+		char path[64];
+		struct dirent *de;
+		DIR *d;
+
+		snprintf(path, sizeof(path), "/proc/%d/task", p->pids[i]);
+		d = opendir(path);
+		if (!d)
+			continue; /* gone already: wl_probe_alive says so */
+		while ((de = readdir(d))) {
+			unsigned long long rt;
+			uint32_t tid = (uint32_t)atoi(de->d_name);
+			uint64_t v;
+			FILE *f;
+
+			if (!tid)
+				continue;
+			snprintf(path, sizeof(path), "/proc/%d/task/%u/schedstat", p->pids[i], tid);
+			f = fopen(path, "re");
+			if (!f)
+				continue;
+			if (fscanf(f, "%llu", &rt) == 1) {
+				v = rt;
+				bpf_map_update_elem(fd, &tid, &v, BPF_ANY);
+			}
+			fclose(f);
+		}
+		closedir(d);
+	}
+	return 0;
+}
+
+/*
  * visit_cpus: run this thread once on every CPU it may use. Each visit is a
- * context switch on that CPU after the sched_switch program was attached,
- * so from here on every CPU's record says truly whether a target thread is
- * on it; without this, a thread that was already running at attach and is
- * never switched out (a busy loop on a quiet CPU) would be invisible to a
- * snapshot. CPUs outside our affinity mask keep the program's fallback:
- * time from attach is charged when such a thread is switched out.
+ * context switch on that CPU after the sched_switch program was attached:
+ * a target thread running there is switched out (its time so far counts)
+ * and back in (its record starts), so a snapshot sees its current slice
+ * even if it is a busy loop that is never otherwise switched out.
  */
 static void visit_cpus(void)
 {
@@ -117,9 +158,14 @@ static void explain(char *err, size_t errlen, int rc, const char *what)
 	switch (-rc) {
 	case EPERM:
 	case EACCES:
-		snprintf(err, errlen,
-			 "%s: permission denied: the probes need root (or CAP_BPF and CAP_PERFMON)%s", what,
-			 geteuid() == 0 ? "; as root this means a lockdown or LSM refuses BPF tracing" : "");
+		if (geteuid() != 0)
+			snprintf(err, errlen, "%s: permission denied: the probes need root (or CAP_BPF and CAP_PERFMON)",
+				 what);
+		else /* the verifier also says EACCES */
+			snprintf(err, errlen,
+				 "%s: the kernel refused (%s): a lockdown, an LSM or the verifier; "
+				 "WIRELAB_PROBE_DEBUG=1 prints libbpf's log",
+				 what, strerror(-rc));
 		break;
 	case ENOENT:
 	case ESRCH:
@@ -195,7 +241,11 @@ int wl_probe_open(const int *pids, int npids, struct wl_probe **out, char *err, 
 	/* .bss is mmap'd after load: the programs see these at once */
 	for (int i = 0; i < n; i++)
 		p->skel->bss->wl_tgids[i] = (uint32_t)p->pids[i];
-	p->skel->bss->wl_attach_ns = mono_ns();
+	rc = seed_threads(p);
+	if (rc < 0) {
+		explain(err, errlen, rc, "reading the targets' threads");
+		goto cleanup;
+	}
 	__atomic_store_n(&p->skel->bss->wl_ntgids, (uint32_t)n, __ATOMIC_RELEASE);
 	rc = probe_bpf__attach(p->skel);
 	if (rc < 0) {
@@ -235,6 +285,16 @@ int wl_probe_read(struct wl_probe *p, struct wl_probe_snap *s)
 	int rc;
 
 	memset(s, 0, sizeof(*s));
+	/*
+	 * Close every running target slice first: a visit switches each
+	 * CPU, so run_ns below holds the scheduler's exact sum up to this
+	 * moment, and the per-CPU "still running" records only have to
+	 * cover the microseconds since. Those records miss a switch-in now
+	 * and then (bpftrace misses the same events; most likely a CPU in
+	 * the middle of a bpf() map call runs no tracing programs), which
+	 * on a lone busy loop once cost a window 7% of its CPU time.
+	 */
+	visit_cpus();
 	if (bpf_map_lookup_elem(bpf_map__fd(p->skel->maps.wl_sys), &zero, p->sys) < 0 ||
 	    bpf_map_lookup_elem(bpf_map__fd(p->skel->maps.wl_tx), &zero, p->tx) < 0)
 		return -errno;
