@@ -44,16 +44,16 @@ struct {
 } wl_tx SEC(".maps");
 
 /*
- * The target's sockets, by struct sock address. LRU so that a socket whose
- * close we missed cannot fill the map; 64 Ki sockets is well above the
- * connection counts the harness sweeps (wrk -c up to a few thousand).
+ * The target's sockets: a mark in the socket's own BPF storage, which the
+ * kernel frees with the socket (no stale addresses to reuse, no close to
+ * catch) and which costs a pointer walk to look up, not a hash.
  */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 65536);
-	__type(key, __u64);
-	__type(value, __u32);
-} wl_socks SEC(".maps");
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, __u32); /* the tgid that first sent on it */
+} wl_sk SEC(".maps");
 
 /*
  * is_target: a linear scan of at most wl_ntgids entries. Runs on every
@@ -163,67 +163,31 @@ int BPF_PROG(wl_sched_switch, bool preempt, struct task_struct *prev, struct tas
 	return 0;
 }
 
-static __always_inline void sock_register(const struct sock *sk)
+/*
+ * A TCP socket becomes the target's when one of its threads sends on it.
+ * tcp_sendmsg_locked fires before TCP queues (and may transmit) the data,
+ * so even the first response on a new connection is attributed. (An
+ * earlier version also hooked sock_send_length and sock_recv_length: they
+ * cost ~150 ns per call each and only added sockets that never send.)
+ */
+SEC("tp_btf/tcp_sendmsg_locked")
+int BPF_PROG(wl_tcp_sendmsg, struct sock *sk, const struct msghdr *msg, const struct sk_buff *skb,
+	     int size_goal)
 {
-	__u64 key = (__u64)sk;
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32, zero = 0;
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32, zero = 0, *mark;
 	struct wl_cpu_tx *t;
 
-	if (!sk || !is_target(tgid))
-		return;
-	if (bpf_map_lookup_elem(&wl_socks, &key))
-		return;
-	bpf_map_update_elem(&wl_socks, &key, &tgid, BPF_ANY);
+	if (!is_target(tgid))
+		return 0;
+	if (bpf_sk_storage_get(&wl_sk, sk, NULL, 0))
+		return 0;
+	mark = bpf_sk_storage_get(&wl_sk, sk, NULL, BPF_SK_STORAGE_GET_F_CREATE);
+	if (!mark)
+		return 0;
+	*mark = tgid;
 	t = bpf_map_lookup_elem(&wl_tx, &zero);
 	if (t)
 		t->socks++;
-}
-
-/*
- * Sockets become the target's when one of its threads sends or receives on
- * them. tcp_sendmsg_locked fires before TCP queues (and may transmit) the
- * data, so the first response on a new connection is already attributed;
- * sock_send_length covers other protocols, sock_recv_length sockets that
- * only receive (their ACKs).
- */
-SEC("tp_btf/tcp_sendmsg_locked")
-int BPF_PROG(wl_tcp_sendmsg, const struct sock *sk, const struct msghdr *msg, const struct sk_buff *skb,
-	     int size_goal)
-{
-	sock_register(sk);
-	return 0;
-}
-
-SEC("tp_btf/sock_send_length")
-int BPF_PROG(wl_sock_send, struct sock *sk, int ret, int flags)
-{
-	__u32 zero = 0;
-	struct wl_cpu_tx *t;
-
-	if (ret <= 0 || !current_is_target())
-		return 0;
-	sock_register(sk);
-	t = bpf_map_lookup_elem(&wl_tx, &zero);
-	if (t)
-		t->payload += ret;
-	return 0;
-}
-
-SEC("tp_btf/sock_recv_length")
-int BPF_PROG(wl_sock_recv, struct sock *sk, int ret, int flags)
-{
-	sock_register(sk);
-	return 0;
-}
-
-/* A closed socket's address may be reused by anyone's next socket. */
-SEC("tp_btf/inet_sock_set_state")
-int BPF_PROG(wl_sock_state, const struct sock *sk, const int oldstate, const int newstate)
-{
-	__u64 key = (__u64)sk;
-
-	if (newstate == TCP_CLOSE)
-		bpf_map_delete_elem(&wl_socks, &key);
 	return 0;
 }
 
@@ -238,14 +202,15 @@ SEC("tp_btf/net_dev_start_xmit")
 int BPF_PROG(wl_xmit, const struct sk_buff *skb, const struct net_device *dev)
 {
 	struct sock *sk = skb->sk;
-	__u64 key = (__u64)sk, bytes = skb->len;
+	__u64 len = skb->len, hdr;
 	struct skb_shared_info *sh;
 	__u32 zero = 0, segs;
 	struct wl_cpu_tx *t;
 	__u16 gso_segs = 0;
 	__u8 doff = 0;
 
-	if (!sk || !bpf_map_lookup_elem(&wl_socks, &key))
+	/* NULL for request and timewait sockets: not full, not ours */
+	if (!sk || !bpf_sk_storage_get(&wl_sk, sk, NULL, 0))
 		return 0;
 	t = bpf_map_lookup_elem(&wl_tx, &zero);
 	if (!t)
@@ -253,15 +218,14 @@ int BPF_PROG(wl_xmit, const struct sk_buff *skb, const struct net_device *dev)
 	sh = (struct skb_shared_info *)(skb->head + skb->end);
 	bpf_probe_read_kernel(&gso_segs, sizeof(gso_segs), &sh->gso_segs);
 	segs = gso_segs ? gso_segs : 1;
-	if (segs > 1 && sk->sk_protocol == IPPROTO_TCP) {
-		/* headers up to the end of TCP's, as each segment repeats them */
-		__u64 l4 = skb->transport_header - ((__u64)skb->data - (__u64)skb->head);
-
-		bpf_probe_read_kernel(&doff, 1, skb->head + skb->transport_header + 12);
-		bytes += (__u64)(segs - 1) * (l4 + (doff >> 4) * 4);
-	}
+	/* link, IP and TCP headers: each segment carries its own copy */
+	bpf_probe_read_kernel(&doff, 1, skb->head + skb->transport_header + 12);
+	hdr = skb->transport_header - ((__u64)skb->data - (__u64)skb->head) + (doff >> 4) * 4;
+	if (hdr > len)
+		hdr = len;
 	t->packets++;
 	t->segments += segs;
-	t->bytes += bytes;
+	t->bytes += len + (__u64)(segs - 1) * hdr;
+	t->payload += len - hdr;
 	return 0;
 }

@@ -42,12 +42,13 @@ struct wl_cpu_sched {
 	__u64 seq_begin;
 };
 
-/* Per-CPU transmit counters, written only by the net_dev_start_xmit program. */
+/* Per-CPU transmit counters (TCP), written by the net_dev_start_xmit program
+ * (and socks by tcp_sendmsg_locked). */
 struct wl_cpu_tx {
 	__u64 packets;	/* skbs handed to a device for a target socket */
 	__u64 segments; /* wire segments: a GSO/TSO skb counts gso_segs */
 	__u64 bytes;	/* link-layer bytes on the wire, headers of every segment */
-	__u64 payload;	/* bytes the target's send calls gave its sockets */
+	__u64 payload;	/* TCP payload bytes in those segments (retransmits included) */
 	__u64 socks;	/* target sockets registered (first seen) */
 };
 

@@ -218,7 +218,7 @@ static void print_totals(const struct wl_probe_snap *d, const int *pids, int npi
 	       d->t_ns ? 100.0 * d->cpu_ns / d->t_ns : 0);
 	printf("  %-22s %12llu voluntary, %llu involuntary\n", "context switches", (unsigned long long)d->ctxsw_vol,
 	       (unsigned long long)d->ctxsw_invol);
-	printf("  %-22s %12llu packets, %llu segments, %llu bytes on the wire, %llu payload bytes sent\n", "tx",
+	printf("  %-22s %12llu packets, %llu segments, %llu bytes on the wire, %llu bytes of TCP payload\n", "tx",
 	       (unsigned long long)d->tx_packets, (unsigned long long)d->tx_segments,
 	       (unsigned long long)d->tx_bytes, (unsigned long long)d->tx_payload);
 }

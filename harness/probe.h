@@ -39,7 +39,7 @@ struct wl_probe_snap {
 	uint64_t tx_packets;		/* skbs handed to a device for the targets' sockets */
 	uint64_t tx_segments;		/* wire segments (a TSO/GSO skb counts as its segments) */
 	uint64_t tx_bytes;		/* link-layer bytes of those segments, headers included */
-	uint64_t tx_payload;		/* bytes the targets' send calls handed their sockets */
+	uint64_t tx_payload;		/* TCP payload bytes in those segments, retransmits included */
 	uint64_t tx_socks;		/* sockets attributed to the targets so far */
 };
 

@@ -1,5 +1,6 @@
 """plib: helpers for the probe tests (tests/probe/test_*): run `wirelab
 probe` beside a load, servers by variant, a veth lab between namespaces."""
+import atexit
 import json
 import os
 import re
@@ -89,11 +90,26 @@ def docroot(d, files):
     return d
 
 
+_labs = []
+
+
+def _close_labs(*_):
+    for lab in list(_labs):
+        lab.close()
+
+
+# namespaces go even when the test is killed (SIGTERM/SIGINT) or crashes
+atexit.register(_close_labs)
+for _sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+    signal.signal(_sig, lambda *_: sys.exit(1))
+
+
 class Netns:
     """Two namespaces joined by a veth pair, 198.18.0.1/24 (server side)
     and 198.18.0.2/24 (client side); close() removes both."""
 
     def __init__(self):
+        _labs.append(self)
         tag = "%d%d" % (os.getpid() % 100000, int(time.time() * 1000) % 1000)
         self.srv, self.cli = "wlps" + tag, "wlpc" + tag
         self.dev_s, self.dev_c = "wlvs" + tag, "wlvc" + tag
@@ -122,6 +138,8 @@ class Netns:
         for ns in self.made:
             subprocess.run(["ip", "netns", "del", ns], stderr=subprocess.DEVNULL)
         self.made = []
+        if self in _labs:
+            _labs.remove(self)
 
 
 class Httpd:
