@@ -37,8 +37,8 @@ struct wl_cpu_sched {
 	__u64 start_ns;	   /* bpf_ktime_get_ns() when running_tid was switched in */
 	__u32 running_tid; /* target thread on this CPU now, 0 for none */
 	__u32 pad;
-	__u64 nvcsw;	   /* voluntary switches (the thread blocked) */
-	__u64 nivcsw;	   /* involuntary switches (the thread was preempted) */
+	__u64 nvcsw;  /* voluntary switches (the thread blocked) */
+	__u64 nivcsw; /* involuntary switches (the thread was preempted) */
 	__u64 seq_begin;
 };
 

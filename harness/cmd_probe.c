@@ -16,7 +16,7 @@
 
 #include "probe.h"
 
-#define PROG "wirelab probe"
+#define PROG  "wirelab probe"
 #define TOP_N 3
 
 struct probe_opts {
@@ -36,21 +36,20 @@ static void on_signal(int sig)
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: " PROG " --pid PID [--pid PID ...] [--duration S] [--interval S] [--json]\n"
-		"\n"
-		"Count what running processes cost: syscalls by name, on-CPU time, voluntary and\n"
-		"involuntary context switches, and the packets, wire segments (a TSO/GSO packet\n"
-		"counts as the segments it becomes) and bytes their sockets transmit. Threads,\n"
-		"io_uring workers and SQPOLL threads count with their process.\n"
-		"\n"
-		"  --pid PID       a process to watch (repeat, or PID,PID,...; nginx: its workers)\n"
-		"  --duration S    stop after S seconds (default: Ctrl-C, or when every pid exited)\n"
-		"  --interval S    one table line every S seconds (default 1)\n"
-		"  --json          print only the totals, as one JSON object\n"
-		"\n"
-		"Needs root and a kernel with BTF (/sys/kernel/btf/vmlinux); it uses BTF\n"
-		"tracepoints only, so it needs neither kprobes, fentry nor a mounted tracefs.\n");
+	fprintf(f, "usage: " PROG " --pid PID [--pid PID ...] [--duration S] [--interval S] [--json]\n"
+		   "\n"
+		   "Count what running processes cost: syscalls by name, on-CPU time, voluntary and\n"
+		   "involuntary context switches, and the packets, wire segments (a TSO/GSO packet\n"
+		   "counts as the segments it becomes) and bytes their sockets transmit. Threads,\n"
+		   "io_uring workers and SQPOLL threads count with their process.\n"
+		   "\n"
+		   "  --pid PID       a process to watch (repeat, or PID,PID,...; nginx: its workers)\n"
+		   "  --duration S    stop after S seconds (default: Ctrl-C, or when every pid exited)\n"
+		   "  --interval S    one table line every S seconds (default 1)\n"
+		   "  --json          print only the totals, as one JSON object\n"
+		   "\n"
+		   "Needs root and a kernel with BTF (/sys/kernel/btf/vmlinux); it uses BTF\n"
+		   "tracepoints only, so it needs neither kprobes, fentry nor a mounted tracefs.\n");
 }
 
 static int parse_pids(struct probe_opts *o, const char *arg)
@@ -216,10 +215,10 @@ static void print_totals(const struct wl_probe_snap *d, const int *pids, int npi
 		       100.0 * d->syscalls[top[i]] / d->syscalls_total);
 	printf("  %-22s %12.6f s  %8.1f%% of one CPU\n", "cpu", d->cpu_ns / 1e9,
 	       d->t_ns ? 100.0 * d->cpu_ns / d->t_ns : 0);
-	printf("  %-22s %12llu voluntary, %llu involuntary\n", "context switches", (unsigned long long)d->ctxsw_vol,
-	       (unsigned long long)d->ctxsw_invol);
-	printf("  %-22s %12llu packets, %llu segments, %llu bytes on the wire, %llu bytes of TCP payload\n", "tx",
-	       (unsigned long long)d->tx_packets, (unsigned long long)d->tx_segments,
+	printf("  %-22s %12llu voluntary, %llu involuntary\n", "context switches",
+	       (unsigned long long)d->ctxsw_vol, (unsigned long long)d->ctxsw_invol);
+	printf("  %-22s %12llu packets, %llu segments, %llu bytes on the wire, %llu bytes of TCP payload\n",
+	       "tx", (unsigned long long)d->tx_packets, (unsigned long long)d->tx_segments,
 	       (unsigned long long)d->tx_bytes, (unsigned long long)d->tx_payload);
 }
 
@@ -235,7 +234,8 @@ static int print_json(const struct wl_probe_snap *d, const int *pids, int npids,
 	for (int i = 0; i < npids; i++)
 		json_array_append_new(pa, json_integer(pids[i]));
 	for (int i = 0; i < n; i++)
-		json_object_set_new(sys, sys_name(top[i], nb, sizeof(nb)), json_integer((json_int_t)d->syscalls[top[i]]));
+		json_object_set_new(sys, sys_name(top[i], nb, sizeof(nb)),
+				    json_integer((json_int_t)d->syscalls[top[i]]));
 	json_object_set_new(o, "pid", json_integer(pids[0]));
 	json_object_set(o, "pids", pa);
 	json_object_set_new(o, "duration_s", json_real(round(d->t_ns / 1e6) / 1e3));
@@ -297,8 +297,8 @@ static int run(struct wl_probe *p, const struct probe_opts *o, struct wl_probe_s
 			print_interval(d, (last->t_ns - t0) / 1e9);
 		*prev = *last;
 		while ((alive = wl_probe_alive(p, &gone), gone)) {
-			fprintf(stderr, PROG ": pid %d exited after %.1f s; its counts up to then are kept\n", gone,
-				(last->t_ns - t0) / 1e9);
+			fprintf(stderr, PROG ": pid %d exited after %.1f s; its counts up to then are kept\n",
+				gone, (last->t_ns - t0) / 1e9);
 			json_array_append_new(exited, json_integer(gone));
 		}
 		if (!alive)

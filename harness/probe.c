@@ -159,7 +159,8 @@ static void explain(char *err, size_t errlen, int rc, const char *what)
 	case EPERM:
 	case EACCES:
 		if (geteuid() != 0)
-			snprintf(err, errlen, "%s: permission denied: the probes need root (or CAP_BPF and CAP_PERFMON)",
+			snprintf(err, errlen,
+				 "%s: permission denied: the probes need root (or CAP_BPF and CAP_PERFMON)",
 				 what);
 		else /* the verifier also says EACCES */
 			snprintf(err, errlen,
@@ -173,7 +174,8 @@ static void explain(char *err, size_t errlen, int rc, const char *what)
 			 strerror(-rc));
 		break;
 	default:
-		snprintf(err, errlen, "%s: %s (WIRELAB_PROBE_DEBUG=1 prints libbpf's log)", what, strerror(-rc));
+		snprintf(err, errlen, "%s: %s (WIRELAB_PROBE_DEBUG=1 prints libbpf's log)", what,
+			 strerror(-rc));
 	}
 }
 
@@ -207,8 +209,9 @@ int wl_probe_open(const int *pids, int npids, struct wl_probe **out, char *err, 
 	p->npids = n;
 	if (access(VMLINUX_BTF, R_OK) < 0) {
 		snprintf(err, errlen,
-			 VMLINUX_BTF " is missing: this kernel exposes no BTF (it needs CONFIG_DEBUG_INFO_BTF=y), "
-				     "and the probes read kernel structures through it");
+			 VMLINUX_BTF
+			 " is missing: this kernel exposes no BTF (it needs CONFIG_DEBUG_INFO_BTF=y), "
+			 "and the probes read kernel structures through it");
 		rc = -ENOENT;
 		goto cleanup;
 	}

@@ -30,17 +30,17 @@
 struct wl_probe;
 
 struct wl_probe_snap {
-	uint64_t t_ns;			/* CLOCK_MONOTONIC when taken */
+	uint64_t t_ns;			 /* CLOCK_MONOTONIC when taken */
 	uint64_t syscalls[WL_SYS_SLOTS]; /* by number; [WL_SYS_OTHER]: out of range */
 	uint64_t syscalls_total;
-	uint64_t cpu_ns;		/* on-CPU time of the targets' threads */
-	uint64_t ctxsw_vol;		/* a target thread blocked */
-	uint64_t ctxsw_invol;		/* a target thread was preempted */
-	uint64_t tx_packets;		/* skbs handed to a device for the targets' sockets */
-	uint64_t tx_segments;		/* wire segments (a TSO/GSO skb counts as its segments) */
-	uint64_t tx_bytes;		/* link-layer bytes of those segments, headers included */
-	uint64_t tx_payload;		/* TCP payload bytes in those segments, retransmits included */
-	uint64_t tx_socks;		/* sockets attributed to the targets so far */
+	uint64_t cpu_ns;      /* on-CPU time of the targets' threads */
+	uint64_t ctxsw_vol;   /* a target thread blocked */
+	uint64_t ctxsw_invol; /* a target thread was preempted */
+	uint64_t tx_packets;  /* skbs handed to a device for the targets' sockets */
+	uint64_t tx_segments; /* wire segments (a TSO/GSO skb counts as its segments) */
+	uint64_t tx_bytes;    /* link-layer bytes of those segments, headers included */
+	uint64_t tx_payload;  /* TCP payload bytes in those segments, retransmits included */
+	uint64_t tx_socks;    /* sockets attributed to the targets so far */
 };
 
 /*

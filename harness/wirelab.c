@@ -18,7 +18,8 @@ static const struct wl_cmd {
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: wirelab COMMAND [options]   (wirelab COMMAND --help for its options)\n\ncommands:\n");
+	fprintf(f,
+		"usage: wirelab COMMAND [options]   (wirelab COMMAND --help for its options)\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(wl_cmds) / sizeof(wl_cmds[0]); i++)
 		fprintf(f, "  %-10s %s\n", wl_cmds[i].name, wl_cmds[i].help);
 }

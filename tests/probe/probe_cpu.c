@@ -116,8 +116,8 @@ static void known_duration(const char *name, int nthreads)
 	pid = 0;
 	wl_probe_read(p, &b);
 	wl_probe_diff(&a, &b, &d);
-	report(cpu > 0 && d.cpu_ns > 0.95 * cpu && d.cpu_ns < 1.05 * cpu, name,
-	       "the child's own CPU clock", d.cpu_ns / 1e9, cpu / 1e9);
+	report(cpu > 0 && d.cpu_ns > 0.95 * cpu && d.cpu_ns < 1.05 * cpu, name, "the child's own CPU clock",
+	       d.cpu_ns / 1e9, cpu / 1e9);
 cleanup:
 	if (pid > 0)
 		waitpid(pid, &st, 0);
@@ -176,8 +176,8 @@ static void still_running(void)
 	 * schedstat lags the truth by up to a tick; the true window lies
 	 * between (s2 - s1) and (s3 - s0) plus that tick.
 	 */
-	report(d.cpu_ns > 0.95 * (s2 - s1) && d.cpu_ns < 1.05 * (s3 - s0) + 10000000, name,
-	       "schedstat", d.cpu_ns / 1e9, (s2 - s1) / 1e9);
+	report(d.cpu_ns > 0.95 * (s2 - s1) && d.cpu_ns < 1.05 * (s3 - s0) + 10000000, name, "schedstat",
+	       d.cpu_ns / 1e9, (s2 - s1) / 1e9);
 cleanup:
 	if (pid > 0) {
 		kill(pid, SIGKILL);
