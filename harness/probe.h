@@ -51,7 +51,16 @@ struct wl_probe_snap {
  */
 int wl_probe_open(const int *pids, int npids, struct wl_probe **out, char *err, size_t errlen);
 
-/* wl_probe_read: a snapshot of every counter, summed over CPUs. */
+/*
+ * wl_probe_read: a snapshot of every counter, summed over CPUs. It first
+ * runs the calling thread once on each CPU its affinity allows, which
+ * switches out any target thread running there (so its CPU time is exact
+ * to this instant; each such visit is one involuntary context switch the
+ * target really has). Call it from a thread allowed on the targets' CPUs;
+ * elsewhere a running slice is still added, from the sched_switch
+ * records, which now and then miss a switch-in. Costs ~2 migrations per
+ * CPU and three map reads: fine at window edges, not per request.
+ */
 int wl_probe_read(struct wl_probe *p, struct wl_probe_snap *s);
 
 /* wl_probe_diff: d = b - a, counter by counter; d->t_ns is the window's length. */
