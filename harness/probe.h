@@ -58,7 +58,7 @@ int wl_probe_open(const int *pids, int npids, struct wl_probe **out, char *err, 
  * to this instant; each such visit is one involuntary context switch the
  * target really has). Call it from a thread allowed on the targets' CPUs;
  * elsewhere a running slice is still added, from the sched_switch
- * records, which now and then miss a switch-in. Costs ~2 migrations per
+ * records, which now and then miss a switch-in. Costs a migration per
  * CPU and three map reads: fine at window edges, not per request.
  */
 int wl_probe_read(struct wl_probe *p, struct wl_probe_snap *s);
