@@ -259,12 +259,44 @@ cleanup:
 	return rc;
 }
 
-static void sleep_until(uint64_t t)
+static uint64_t mono_ns(void)
 {
-	struct timespec ts = {.tv_sec = (time_t)(t / 1000000000u), .tv_nsec = (long)(t % 1000000000u)};
+	struct timespec ts;
 
-	/* a signal ends the sleep early: probe_stop is checked by the caller */
-	clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* how often a target's exit is looked for, whatever the interval */
+#define EXIT_POLL_NS 200000000u
+
+/*
+ * wait_until: sleep to time t (CLOCK_MONOTONIC), or less: a signal, or
+ * the last target exiting, ends the wait. Reports exits as they happen.
+ * Returns how many targets are still alive.
+ */
+static int wait_until(struct wl_probe *p, uint64_t t, uint64_t t0, json_t *exited)
+{
+	int alive = 1, gone;
+
+	for (uint64_t now = mono_ns(); !probe_stop && now < t; now = mono_ns()) {
+		uint64_t until = t - now > EXIT_POLL_NS ? now + EXIT_POLL_NS : t;
+		struct timespec ts = {.tv_sec = (time_t)(until / 1000000000u),
+				      .tv_nsec = (long)(until % 1000000000u)};
+
+		/* a signal ends the sleep early (no SA_RESTART) */
+		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+		while ((alive = wl_probe_alive(p, &gone), gone)) {
+			fprintf(stderr, PROG ": pid %d exited after %.1f s; its counts up to then are kept\n",
+				gone, (mono_ns() - t0) / 1e9);
+			json_array_append_new(exited, json_integer(gone));
+		}
+		if (!alive) {
+			fprintf(stderr, PROG ": every target exited; stopping\n");
+			break;
+		}
+	}
+	return alive;
 }
 
 /* run: the interval loop, until the duration, a signal, or every target exited */
@@ -273,7 +305,7 @@ static int run(struct wl_probe *p, const struct probe_opts *o, struct wl_probe_s
 {
 	struct wl_probe_snap *prev = malloc(sizeof(*prev)), *d = malloc(sizeof(*d));
 	uint64_t t0, end, next, step = (uint64_t)(o->interval * 1e9);
-	int rc, gone, alive = 1;
+	int rc, alive = 1;
 
 	if (!prev || !d) {
 		rc = -ENOMEM;
@@ -282,13 +314,13 @@ static int run(struct wl_probe *p, const struct probe_opts *o, struct wl_probe_s
 	rc = wl_probe_read(p, first);
 	if (rc < 0)
 		goto cleanup;
-	*prev = *first;
+	*prev = *last = *first;
 	t0 = first->t_ns;
 	end = o->duration > 0 ? t0 + (uint64_t)(o->duration * 1e9) : UINT64_MAX;
 	if (!o->json)
 		print_header();
 	for (next = t0 + step; !probe_stop && alive; next += step) {
-		sleep_until(next < end ? next : end);
+		alive = wait_until(p, next < end ? next : end, t0, exited);
 		rc = wl_probe_read(p, last);
 		if (rc < 0)
 			goto cleanup;
@@ -296,13 +328,6 @@ static int run(struct wl_probe *p, const struct probe_opts *o, struct wl_probe_s
 		if (!o->json)
 			print_interval(d, (last->t_ns - t0) / 1e9);
 		*prev = *last;
-		while ((alive = wl_probe_alive(p, &gone), gone)) {
-			fprintf(stderr, PROG ": pid %d exited after %.1f s; its counts up to then are kept\n",
-				gone, (last->t_ns - t0) / 1e9);
-			json_array_append_new(exited, json_integer(gone));
-		}
-		if (!alive)
-			fprintf(stderr, PROG ": every target exited; stopping\n");
 		if (last->t_ns >= end)
 			break;
 	}
