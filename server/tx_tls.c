@@ -17,8 +17,8 @@
 #include "tls.h"
 #include "tx.h"
 
-/* 64 KiB: four full 16 KiB records per pread; a stage is allocated when a
- * connection first writes and freed at close */
+/* 64 KiB: four full 16 KiB records per pread; a stage is allocated while a
+ * connection has output queued */
 #define TLS_STAGE 65536
 
 int tx_global_init(char *msg, size_t msglen)
@@ -133,6 +133,11 @@ ssize_t tx_writev(struct conn *c, const struct iovec *iov, int n)
 			return (ssize_t)done;
 		return e ? e : -EPIPE;
 	}
+	/* the whole queue is out: an idle keep-alive connection holds no stage
+	 * (as SSL_MODE_RELEASE_BUFFERS does for OpenSSL's record buffers) */
+	free(t->stage);
+	t->stage = NULL;
+	t->stage_off = t->stage_len = 0;
 	return (ssize_t)done;
 }
 
