@@ -22,7 +22,7 @@
 
 #define KTLS_LOG_FIRST 10 /* refusals logged one by one, then every 1000th */
 
-static int kernel_rx; /* the probe found the kernel takes receive keys */
+static int kernel_rx = -1; /* the probe found the kernel takes receive keys (-1: not probed, --version) */
 
 int tx_global_init(char *msg, size_t msglen)
 {
@@ -46,8 +46,9 @@ const char *tx_describe(void)
 	/* OpenSSL 3.0 on Linux: kTLS send for 1.2 and 1.3, receive for 1.2 only */
 	snprintf(d, sizeof(d), "ktls (OpenSSL %s handshake, %s; in the kernel: send%s)",
 		 OpenSSL_version(OPENSSL_VERSION_STRING), tls_version_name(),
-		 srv_cfg.tls_version == 12 ? " and receive"
-					   : "; receive stays in OpenSSL (no TLS 1.3 kTLS receive in OpenSSL 3.0)");
+		 srv_cfg.tls_version == 13 ? "; receive stays in OpenSSL (no TLS 1.3 kTLS receive in OpenSSL 3.0)"
+		 : kernel_rx              ? " and receive"
+					  : "; receive stays in OpenSSL (the kernel refused receive keys)");
 	return d;
 }
 
