@@ -1,0 +1,21 @@
+/* plot_gp: shared pieces of the generated gnuplot scripts. */
+#ifndef WL_PLOT_GP_H
+#define WL_PLOT_GP_H
+#include <stdio.h>
+
+#include "runs.h"
+
+/* Line colour of our variant number i; peers get greys (plot_peer_style). */
+const char *plot_color(int i);
+void plot_series_style(FILE *f, const struct runs_run *run, const char *variant, int i);
+/* terminal header and the SVG + PNG outputs: plot_begin sets SVG, the
+ * script's plot command follows, plot_end replots into the PNG. */
+void plot_begin(FILE *f, const char *dir, const char *name, int wide);
+void plot_end(FILE *f, const char *dir, const char *name);
+/* "set xtics (...)" with a label per measured size */
+void plot_size_tics(FILE *f, const char *axis, const long *sizes, int n);
+/* Run gnuplot on RUN/plots/name.gp; 0 or -EIO with err written. */
+int plot_gnuplot(const char *dir, const char *name, char *err, size_t errlen);
+/* Quote s for a gnuplot double-quoted string. */
+void plot_quote(FILE *f, const char *s);
+#endif
