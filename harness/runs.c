@@ -221,19 +221,19 @@ static int load_points(const char *dir, struct runs_run *run, char *err, size_t 
 		size_t line = r + 1;
 
 		if (!row[col_var][0]) {
-			snprintf(err, errlen, "%s: row %zu: empty variant", path, line);
+			snprintf(err, errlen, "%s:%zu: empty variant", path, line);
 			goto cleanup;
 		}
 		if (parse_num(row[col_size], &size) || parse_num(row[col_conns], &conns) || isnan(size) ||
 		    isnan(conns) || size < 0 || conns < 1) {
-			snprintf(err, errlen, "%s: row %zu: size_bytes '%s' or conns '%s' is not a number", path, line,
+			snprintf(err, errlen, "%s:%zu: size_bytes '%s' or conns '%s' is not a number", path, line,
 				 row[col_size], row[col_conns]);
 			goto cleanup;
 		}
 		for (int m = 0; m < RUNS_NMETRICS; m++) {
 			vals[m] = NAN;
 			if (col_m[m] >= 0 && parse_num(row[col_m[m]], &vals[m])) {
-				snprintf(err, errlen, "%s: row %zu: %s is '%s', not a number", path, line,
+				snprintf(err, errlen, "%s:%zu: %s is '%s', not a number", path, line,
 					 runs_metrics[m].column, row[col_m[m]]);
 				goto cleanup;
 			}
