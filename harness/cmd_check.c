@@ -20,11 +20,15 @@ struct check_opts {
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: wirelab check BASE NEW [--threshold 5%%] [--alpha 0.05] [--metric rps,cpu,p99,syscalls] [--strict]\n"
-		   "  for every cell (variant x size x concurrency) in both runs and every metric: a two-sided\n"
-		   "  Mann-Whitney U test; a regression or improvement is significant at alpha AND at least the\n"
-		   "  threshold. Exit 0: nothing regressed; 1: something did; 2: cannot compare.\n"
-		   "  Runs from different kernels, CPUs, core counts or topologies: a warning, or exit 2 with --strict.\n");
+	fprintf(f,
+		"usage: wirelab check BASE NEW [--threshold 5%%] [--alpha 0.05] [--metric "
+		"rps,cpu,p99,syscalls] [--strict]\n"
+		"  for every cell (variant x size x concurrency) in both runs and every metric: a two-sided\n"
+		"  Mann-Whitney U test; a regression or improvement is significant at alpha AND at least "
+		"the\n"
+		"  threshold. Exit 0: nothing regressed; 1: something did; 2: cannot compare.\n"
+		"  Runs from different kernels, CPUs, core counts or topologies: a warning, or exit 2 with "
+		"--strict.\n");
 }
 
 static int parse_metrics(const char *s, struct check_opts *o)
@@ -35,7 +39,10 @@ static int parse_metrics(const char *s, struct check_opts *o)
 	for (char *t = strtok_r(dup, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
 		int m = runs_metric_find(t);
 		if (m < 0 || o->nmetrics == RUNS_NMETRICS) {
-			fprintf(stderr, "wirelab check: unknown metric '%s' (rps, cpu, p99, syscalls, mbps, core, p50, p999, ctxsw, segs)\n", t);
+			fprintf(stderr,
+				"wirelab check: unknown metric '%s' (rps, cpu, p99, syscalls, mbps, core, "
+				"p50, p999, ctxsw, segs)\n",
+				t);
 			free(dup);
 			return -EINVAL;
 		}
@@ -54,8 +61,8 @@ static int compare_hosts(const struct runs_run *a, const struct runs_run *b)
 
 	for (int i = 0; i < 3; i++) {
 		if (!va[i] || !vb[i]) {
-			printf("warning: %s unknown in %s run.json: cannot confirm the runs are comparable\n", what[i],
-			       !va[i] ? "BASE" : "NEW");
+			printf("warning: %s unknown in %s run.json: cannot confirm the runs are comparable\n",
+			       what[i], !va[i] ? "BASE" : "NEW");
 			continue;
 		}
 		if (strcmp(va[i], vb[i])) {
@@ -103,7 +110,8 @@ static double chance_flag(const double *a, size_t na, double ma, const double *b
 
 	if (!ma || !mb || na + nb < 3 || na > 64 || nb > 64)
 		return 0;
-	double var = (rel_var(a, na, ma) * (double)(na - 1) + rel_var(b, nb, mb) * (double)(nb - 1)) / (double)(na + nb - 2);
+	double var = (rel_var(a, na, ma) * (double)(na - 1) + rel_var(b, nb, mb) * (double)(nb - 1)) /
+		     (double)(na + nb - 2);
 	double sd = sqrt(var);
 	stats_rng_seed(&r, 12345);
 	for (int s = 0; s < SIMS; s++) {
@@ -164,9 +172,10 @@ static int check_runs(struct runs_run *base, struct runs_run *new, const struct 
 			double effect = sa.median ? (sb.median - sa.median) / fabs(sa.median) : 0;
 			int worse = mi->higher_better ? effect < 0 : effect > 0;
 			if (t.p < o->alpha && fabs(effect) >= o->threshold) {
-				printf("%s %-30s %9s %5ld conns  %-9s %+.1f%%  (%.4g -> %.4g, p=%.4f, n=%zu/%zu)\n",
-				       worse ? "REGRESSION " : "improvement", cn->variant, sz, cn->conns, mi->key, 100 * effect,
-				       sa.median, sb.median, t.p, na, nb);
+				printf("%s %-30s %9s %5ld conns  %-9s %+.1f%%  (%.4g -> %.4g, p=%.4f, "
+				       "n=%zu/%zu)\n",
+				       worse ? "REGRESSION " : "improvement", cn->variant, sz, cn->conns,
+				       mi->key, 100 * effect, sa.median, sb.median, t.p, na, nb);
 				if (worse)
 					regress++;
 				else
@@ -178,20 +187,27 @@ static int check_runs(struct runs_run *base, struct runs_run *new, const struct 
 		cells += counted;
 	}
 	if (!cells) {
-		fprintf(stderr, "wirelab check: %s and %s have no cell (variant, size, concurrency) in common with data for the metrics asked: nothing to compare\n",
+		fprintf(stderr,
+			"wirelab check: %s and %s have no cell (variant, size, concurrency) in common with "
+			"data for the metrics asked: nothing to compare\n",
 			base->dir, new->dir);
 		return 2;
 	}
-	printf("compared %zu cells in both runs, %zu tests (metric x cell); threshold %.1f%%, alpha %.3f (two-sided)\n", cells,
-	       tests, 100 * o->threshold, o->alpha);
-	printf("%zu regression%s, %zu improvement%s\n", regress, regress == 1 ? "" : "s", improve, improve == 1 ? "" : "s");
+	printf("compared %zu cells in both runs, %zu tests (metric x cell); threshold %.1f%%, alpha %.3f "
+	       "(two-sided)\n",
+	       cells, tests, 100 * o->threshold, o->alpha);
+	printf("%zu regression%s, %zu improvement%s\n", regress, regress == 1 ? "" : "s", improve,
+	       improve == 1 ? "" : "s");
 	if (untestable)
-		printf("warning: %zu of %zu tests have too few repetitions to ever reach alpha %.3f: they cannot flag anything\n",
+		printf("warning: %zu of %zu tests have too few repetitions to ever reach alpha %.3f: they "
+		       "cannot flag anything\n",
 		       untestable, tests, o->alpha);
 	if (min_n != SIZE_MAX)
 		report_power_note(stdout, min_n, min_n, o->alpha);
-	printf("note: a test flags a cell by chance with probability at most alpha, and only when the noise also moves the\n"
-	       "      median by the threshold. With the noise these two runs show (simulated as normal), about %.2f of\n"
+	printf("note: a test flags a cell by chance with probability at most alpha, and only when the noise "
+	       "also moves the\n"
+	       "      median by the threshold. With the noise these two runs show (simulated as normal), "
+	       "about %.2f of\n"
 	       "      the %zu tests would flag a regression by chance if nothing had changed%s\n",
 	       chance, tests,
 	       chance >= 0.1 ? ": a flagged cell needs a re-run to confirm, or a larger --threshold." : ".");
@@ -203,7 +219,9 @@ int cmd_check(int argc, char **argv)
 	static const struct option opts[] = {{"threshold", 1, NULL, 't'}, {"alpha", 1, NULL, 'a'},
 					     {"metric", 1, NULL, 'm'},	  {"strict", 0, NULL, 's'},
 					     {"help", 0, NULL, 'h'},	  {NULL, 0, NULL, 0}};
-	struct check_opts o = {.threshold = 0.05, .alpha = REPORT_ALPHA, .metrics = {RUNS_RPS, RUNS_CPU, RUNS_P99, RUNS_SYSCALLS},
+	struct check_opts o = {.threshold = 0.05,
+			       .alpha = REPORT_ALPHA,
+			       .metrics = {RUNS_RPS, RUNS_CPU, RUNS_P99, RUNS_SYSCALLS},
 			       .nmetrics = 4};
 	struct runs_run base, new;
 	char err[1024], *end;
@@ -214,7 +232,8 @@ int cmd_check(int argc, char **argv)
 		case 't':
 			o.threshold = strtod(optarg, &end);
 			if (end == optarg || (*end && strcmp(end, "%")) || o.threshold < 0) {
-				fprintf(stderr, "wirelab check: --threshold '%s' is not a percentage (5%%)\n", optarg);
+				fprintf(stderr, "wirelab check: --threshold '%s' is not a percentage (5%%)\n",
+					optarg);
 				return 2;
 			}
 			/* "5%" and "5" mean 5%; a bare value below 1 is a fraction (0.05) */
@@ -224,7 +243,8 @@ int cmd_check(int argc, char **argv)
 		case 'a':
 			o.alpha = strtod(optarg, &end);
 			if (*end || o.alpha <= 0 || o.alpha >= 1) {
-				fprintf(stderr, "wirelab check: --alpha '%s' is not between 0 and 1\n", optarg);
+				fprintf(stderr, "wirelab check: --alpha '%s' is not between 0 and 1\n",
+					optarg);
 				return 2;
 			}
 			break;
@@ -258,7 +278,8 @@ int cmd_check(int argc, char **argv)
 	}
 	printf("BASE %s\nNEW  %s\n", base.dir, new.dir);
 	if (compare_hosts(&base, &new) && o.strict) {
-		fprintf(stderr, "wirelab check: --strict: the runs were measured on different systems; refusing to compare\n");
+		fprintf(stderr, "wirelab check: --strict: the runs were measured on different systems; "
+				"refusing to compare\n");
 		goto cleanup;
 	}
 	ret = check_runs(&base, &new, &o);

@@ -19,7 +19,8 @@ static void usage(FILE *f)
 
 static void print_cell(const char *what, const struct runs_cell *c, const struct stats_summary *s)
 {
-	printf("%-10s %-30s median %.4g, interval [%.4g, %.4g] (%zu repetitions, interval covers the median with %.0f%% confidence)\n",
+	printf("%-10s %-30s median %.4g, interval [%.4g, %.4g] (%zu repetitions, interval covers the median "
+	       "with %.0f%% confidence)\n",
 	       what, c->variant, s->median, s->lo, s->hi, s->n, 100 * s->coverage);
 }
 
@@ -36,7 +37,8 @@ static int pick_one(struct runs_run *run, long size, long conns, int m)
 	if (ms == size && mc == conns)
 		printf("workload: %s files, %ld connections (measured)\n", got, mc);
 	else
-		printf("workload: asked %s files, %ld connections; nearest measured cell used: %s, %ld connections\n",
+		printf("workload: asked %s files, %ld connections; nearest measured cell used: %s, %ld "
+		       "connections\n",
 		       asked, conns, got, mc);
 	printf("metric:   %s (%s is better)\n", mi->label, mi->higher_better ? "higher" : "lower");
 	if (!report_decide(run, ms, mc, m, &d)) {
@@ -54,7 +56,8 @@ static int pick_one(struct runs_run *run, long size, long conns, int m)
 		printf("verdict:   told apart (Mann-Whitney U=%.1f, p=%.4f %s, alpha %.2f)\n", d.t.u, d.t.p,
 		       d.t.exact ? "exact" : "normal approx.", REPORT_ALPHA);
 	else
-		printf("verdict:   cannot tell apart (Mann-Whitney U=%.1f, p=%.4f %s, alpha %.2f): the measurements do not "
+		printf("verdict:   cannot tell apart (Mann-Whitney U=%.1f, p=%.4f %s, alpha %.2f): the "
+		       "measurements do not "
 		       "show which is better\n",
 		       d.t.u, d.t.p, d.t.exact ? "exact" : "normal approx.", REPORT_ALPHA);
 	report_power_note(stdout, d.sbest.n, d.ssecond.n, REPORT_ALPHA);
@@ -65,7 +68,8 @@ static int pick_one(struct runs_run *run, long size, long conns, int m)
 			continue;
 		stats_summary(c->v[m], c->n, &s);
 		if (s.n)
-			printf("peer:      %-30s median %.4g [%.4g, %.4g]\n", c->variant, s.median, s.lo, s.hi);
+			printf("peer:      %-30s median %.4g [%.4g, %.4g]\n", c->variant, s.median, s.lo,
+			       s.hi);
 	}
 	return 0;
 }
@@ -86,20 +90,24 @@ int cmd_pick(int argc, char **argv)
 		switch (o) {
 		case 's':
 			if (runs_parse_size(optarg, &size)) {
-				fprintf(stderr, "wirelab pick: --size '%s' is not a size (4096, 4K, 1M)\n", optarg);
+				fprintf(stderr, "wirelab pick: --size '%s' is not a size (4096, 4K, 1M)\n",
+					optarg);
 				return 2;
 			}
 			break;
 		case 'c':
 			conns = strtol(optarg, &end, 10);
 			if (*end || conns < 1) {
-				fprintf(stderr, "wirelab pick: --conns '%s' is not a positive number\n", optarg);
+				fprintf(stderr, "wirelab pick: --conns '%s' is not a positive number\n",
+					optarg);
 				return 2;
 			}
 			break;
 		case 'm':
 			if ((m = runs_metric_find(optarg)) < 0) {
-				fprintf(stderr, "wirelab pick: unknown metric '%s' (rps, cpu, p99, syscalls, mbps, core, p50, p999, ctxsw, segs)\n",
+				fprintf(stderr,
+					"wirelab pick: unknown metric '%s' (rps, cpu, p99, syscalls, mbps, "
+					"core, p50, p999, ctxsw, segs)\n",
 					optarg);
 				return 2;
 			}
@@ -114,7 +122,8 @@ int cmd_pick(int argc, char **argv)
 	}
 	if (optind + 1 != argc || (size < 0) != (conns < 0)) {
 		if (optind + 1 == argc)
-			fprintf(stderr, "wirelab pick: give both --size and --conns, or neither (for the whole table)\n");
+			fprintf(stderr, "wirelab pick: give both --size and --conns, or neither (for the "
+					"whole table)\n");
 		usage(stderr);
 		return 2;
 	}
@@ -131,7 +140,8 @@ int cmd_pick(int argc, char **argv)
 		if (ret)
 			fprintf(stderr, "wirelab pick: decision map: %s\n", err), ret = 2;
 		else
-			printf("decision map: %s/plots/decision_%s.svg (and .png)\n", run.dir, runs_metrics[m].key);
+			printf("decision map: %s/plots/decision_%s.svg (and .png)\n", run.dir,
+			       runs_metrics[m].key);
 	}
 	runs_free(&run);
 	return ret;

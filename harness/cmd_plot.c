@@ -14,9 +14,12 @@ int cmd_plot(int argc, char **argv)
 	if (argc != 2 || argv[1][0] == '-') {
 		fprintf(argc == 2 && !strcmp(argv[1], "--help") ? stdout : stderr,
 			"usage: wirelab plot RUN\n"
-			"  draws RUN/plots/: per concurrency, req/s, MB/s, CPU and syscalls per request against file size;\n"
-			"  p99 latency against concurrency per file size; the writev/sendfile crossover on the CPU graphs;\n"
-			"  the decision maps (req/s, CPU). Each as NAME.svg and NAME.png, with NAME.gp to redraw by hand.\n");
+			"  draws RUN/plots/: per concurrency, req/s, MB/s, CPU and syscalls per request "
+			"against file size;\n"
+			"  p99 latency against concurrency per file size; the writev/sendfile crossover on "
+			"the CPU graphs;\n"
+			"  the decision maps (req/s, CPU). Each as NAME.svg and NAME.png, with NAME.gp to "
+			"redraw by hand.\n");
 		return argc == 2 && !strcmp(argv[1], "--help") ? 0 : 2;
 	}
 	ret = runs_load(argv[1], &run, err, sizeof(err));

@@ -41,8 +41,8 @@ static FILE *open_in(const struct plot_ctx *p, const char *name, const char *ext
 
 struct crossover {
 	const char *writev, *sendfile;
-	double at;	   /* bytes, interpolated on log size */
-	long lo, hi;	   /* bracket: nearest sizes where the two are told apart (0: open) */
+	double at;   /* bytes, interpolated on log size */
+	long lo, hi; /* bracket: nearest sizes where the two are told apart (0: open) */
 	int crossings;
 };
 
@@ -61,8 +61,10 @@ static int find_crossover(const struct plot_ctx *p, int m, long conns, const str
 	x->writev = wv0->variant;
 	x->sendfile = sf0->variant;
 	for (int i = 0; i < p->ns && n < 64; i++) {
-		const struct runs_cell *a = runs_find((struct runs_run *)p->run, wv0->variant, p->sizes[i], conns);
-		const struct runs_cell *b = runs_find((struct runs_run *)p->run, sf0->variant, p->sizes[i], conns);
+		const struct runs_cell *a =
+			runs_find((struct runs_run *)p->run, wv0->variant, p->sizes[i], conns);
+		const struct runs_cell *b =
+			runs_find((struct runs_run *)p->run, sf0->variant, p->sizes[i], conns);
 		struct stats_summary sa, sb;
 		if (!a || !b)
 			continue;
@@ -110,8 +112,11 @@ static void crossover_text(const struct crossover *x, char *buf, size_t len)
 		runs_size_str(x->hi, hi, sizeof(hi));
 	else
 		snprintf(hi, sizeof(hi), "above the largest size");
-	snprintf(buf, len, "%s vs %s: equal at about %s; interval %s to %s (nearest sizes where their intervals separate)%s", x->writev, x->sendfile,
-		 at, lo, hi, x->crossings > 1 ? "; the medians cross more than once" : "");
+	snprintf(buf, len,
+		 "%s vs %s: equal at about %s; interval %s to %s (nearest sizes where their intervals "
+		 "separate)%s",
+		 x->writev, x->sendfile, at, lo, hi,
+		 x->crossings > 1 ? "; the medians cross more than once" : "");
 }
 
 /* Mark every writev/sendfile twin pair's crossover on the open script f. */
@@ -128,12 +133,13 @@ static void mark_crossovers(struct plot_ctx *p, FILE *f, int m, long conns, json
 			const struct runs_cell *b = &p->run->cells[j];
 			struct crossover x;
 			char text[512];
-			if (b->peer || b->conns != conns || b->size != a->size || strcmp(b->axis[1], "sendfile") ||
-			    strcmp(a->axis[0], b->axis[0]) || strcmp(a->axis[2], b->axis[2]) ||
-			    strcmp(a->axis[3], b->axis[3]))
+			if (b->peer || b->conns != conns || b->size != a->size ||
+			    strcmp(b->axis[1], "sendfile") || strcmp(a->axis[0], b->axis[0]) ||
+			    strcmp(a->axis[2], b->axis[2]) || strcmp(a->axis[3], b->axis[3]))
 				continue;
 			/* one pair once: at its smallest size */
-			if (a->size != p->sizes[0] && runs_find((struct runs_run *)p->run, a->variant, p->sizes[0], conns) &&
+			if (a->size != p->sizes[0] &&
+			    runs_find((struct runs_run *)p->run, a->variant, p->sizes[0], conns) &&
 			    runs_find((struct runs_run *)p->run, b->variant, p->sizes[0], conns))
 				continue;
 			if (!find_crossover(p, m, conns, a, b, &x))
@@ -141,18 +147,23 @@ static void mark_crossovers(struct plot_ctx *p, FILE *f, int m, long conns, json
 			crossover_text(&x, text, sizeof(text));
 			double lo = x.lo ? (double)x.lo : (double)p->sizes[0];
 			double hi = x.hi ? (double)x.hi : (double)p->sizes[p->ns - 1];
-			fprintf(f, "set object %d rect from %g, graph 0 to %g, graph 1 fc rgb '#f0f0f0' fs solid noborder behind\n",
+			fprintf(f,
+				"set object %d rect from %g, graph 0 to %g, graph 1 fc rgb '#f0f0f0' fs "
+				"solid noborder behind\n",
 				10 + k, lo, hi);
-			fprintf(f, "set arrow %d from %g, graph 0 to %g, graph 1 nohead lw 2 dt 3 lc rgb '#444444'\n", 10 + k,
-				x.at, x.at);
-			fprintf(f, "set label %d at graph 0.01, graph %.2f left font ',8' front ", 10 + k, 0.97 - 0.04 * k);
+			fprintf(f,
+				"set arrow %d from %g, graph 0 to %g, graph 1 nohead lw 2 dt 3 lc rgb "
+				"'#444444'\n",
+				10 + k, x.at, x.at);
+			fprintf(f, "set label %d at graph 0.01, graph %.2f left font ',8' front ", 10 + k,
+				0.97 - 0.04 * k);
 			char lab[600];
 			snprintf(lab, sizeof(lab), "crossover: %s", text);
 			plot_quote(f, lab);
 			fprintf(f, "\n");
-			json_t *o = json_pack("{s:s, s:s, s:f, s:I, s:I, s:s}", "writev", x.writev, "sendfile", x.sendfile,
-					      "at_bytes", x.at, "lo_bytes", (json_int_t)x.lo, "hi_bytes",
-					      (json_int_t)x.hi, "text", text);
+			json_t *o = json_pack("{s:s, s:s, s:f, s:I, s:I, s:s}", "writev", x.writev,
+					      "sendfile", x.sendfile, "at_bytes", x.at, "lo_bytes",
+					      (json_int_t)x.lo, "hi_bytes", (json_int_t)x.hi, "text", text);
 			json_array_append_new(list, o);
 			k++;
 		}
@@ -194,7 +205,8 @@ static int plot_one(struct plot_ctx *p, int m, int by_size, long fixed, char *er
 		int rows = 0;
 		for (int i = 0; i < nx; i++) {
 			long size = by_size ? xs[i] : fixed, conns = by_size ? fixed : xs[i];
-			const struct runs_cell *c = runs_find((struct runs_run *)p->run, p->vars[k], size, conns);
+			const struct runs_cell *c =
+				runs_find((struct runs_run *)p->run, p->vars[k], size, conns);
 			struct stats_summary s;
 			if (!c)
 				continue;
@@ -203,7 +215,8 @@ static int plot_one(struct plot_ctx *p, int m, int by_size, long fixed, char *er
 				continue;
 			if (!rows)
 				fprintf(dat, "# %s\n", p->vars[k]);
-			fprintf(dat, "%ld %.6g %.6g %.6g %zu\n", by_size ? size : conns, s.median, s.lo, s.hi, s.n);
+			fprintf(dat, "%ld %.6g %.6g %.6g %zu\n", by_size ? size : conns, s.median, s.lo, s.hi,
+				s.n);
 			if (s.n > nrep)
 				nrep = s.n;
 			rows++;
@@ -219,7 +232,9 @@ static int plot_one(struct plot_ctx *p, int m, int by_size, long fixed, char *er
 		goto cleanup;
 	}
 	plot_begin(gp, p->dir, name, 1);
-	snprintf(title, sizeof(title), "%s vs %s, %s\\n{/*0.8 median of up to %zu repetitions; bars: interval of the median (order statistics); dashed grey: peer servers}",
+	snprintf(title, sizeof(title),
+		 "%s vs %s, %s\\n{/*0.8 median of up to %zu repetitions; bars: interval of the median (order "
+		 "statistics); dashed grey: peer servers}",
 		 mi->title, by_size ? "file size" : "concurrency", fixed_s, nrep);
 	fprintf(gp, "set title ");
 	plot_quote(gp, title);
@@ -241,7 +256,8 @@ static int plot_one(struct plot_ctx *p, int m, int by_size, long fixed, char *er
 	}
 	if (nx > 0)
 		fprintf(gp, "set xrange [%g:%g]\n", xs[0] / 1.4 > 0 ? xs[0] / 1.4 : 0.5, xs[nx - 1] * 1.4);
-	fprintf(gp, "set yrange [0:*]\nset key outside bottom center horizontal font ',9' width 2\nset bars small\n");
+	fprintf(gp, "set yrange [0:*]\nset key outside bottom center horizontal font ',9' width 2\nset bars "
+		    "small\n");
 	entry = json_pack("{s:s, s:s, s:s, s:s, s:s}", "name", name, "metric", mi->key, "title", title, "svg",
 			  "", "png", "");
 	if (by_size && m == RUNS_CPU)
@@ -250,8 +266,8 @@ static int plot_one(struct plot_ctx *p, int m, int by_size, long fixed, char *er
 	for (int k = 0, first = 1; k < p->nv; k++) {
 		if (!kept[k])
 			continue;
-		fprintf(gp, "%s'%s.dat' index %d using 1:2:3:4 with yerrorlines ", first ? "" : ", \\\n     ", name,
-			kept[k] - 1);
+		fprintf(gp, "%s'%s.dat' index %d using 1:2:3:4 with yerrorlines ", first ? "" : ", \\\n     ",
+			name, kept[k] - 1);
 		plot_series_style(gp, p->run, p->vars[k], slot(p, k));
 		json_array_append_new(series, json_string(p->vars[k]));
 		first = 0;

@@ -68,7 +68,8 @@ int plot_decision_map(const struct runs_run *run, int m, char *err, size_t errle
 	}
 	plot_begin(gp, dir, name, 1);
 	snprintf(title, sizeof(title),
-		 "Best variant by %s (%s is better)\\n{/*0.8 colour: winner; label: margin over the runner-up, or "
+		 "Best variant by %s (%s is better)\\n{/*0.8 colour: winner; label: margin over the "
+		 "runner-up, or "
 		 "≈ runner-up when the two cannot be told apart (Mann-Whitney, alpha 0.05)}",
 		 mi->label, mi->higher_better ? "higher" : "lower");
 	fprintf(gp, "set title ");
@@ -84,7 +85,8 @@ int plot_decision_map(const struct runs_run *run, int m, char *err, size_t errle
 	fprintf(gp, ")\nset ytics (");
 	for (int j = 0; j < nc; j++)
 		fprintf(gp, "%s\"%ld\" %d", j ? ", " : "", conns[j], j);
-	fprintf(gp, ")\nset style fill solid 0.55 border lc rgb '#ffffff'\nset key outside bottom center horizontal font ',9' width 2\n");
+	fprintf(gp, ")\nset style fill solid 0.55 border lc rgb '#ffffff'\nset key outside bottom center "
+		    "horizontal font ',9' width 2\n");
 	/* one colour per variant, the same as in the line plots: lc variable
 	 * picks linetype k+1, so those carry our colours */
 	for (int k = 0; k < nv; k++)

@@ -15,9 +15,9 @@
 struct report_decision {
 	const struct runs_cell *best, *second;
 	struct stats_summary sbest, ssecond;
-	double margin;	/* how much better best is, as a fraction of second */
+	double margin; /* how much better best is, as a fraction of second */
 	struct stats_mwu t;
-	int apart;	/* 1: p < alpha; 0: cannot tell apart */
+	int apart; /* 1: p < alpha; 0: cannot tell apart */
 	int candidates;
 };
 

@@ -83,14 +83,17 @@ void report_power_note(FILE *f, size_t n1, size_t n2, double alpha)
 
 	if (pmin >= alpha)
 		fprintf(f,
-			"note: with %zu and %zu repetitions the smallest two-sided p-value a rank test can give is %.3f, "
+			"note: with %zu and %zu repetitions the smallest two-sided p-value a rank test can "
+			"give is %.3f, "
 			"not below alpha %.2f: no difference, however large, can be called significant; "
 			"sweep with at least 4 repetitions each.\n",
 			n1, n2, pmin, alpha);
 	else if (n1 < 5 || n2 < 5)
 		fprintf(f,
-			"note: with %zu and %zu repetitions the smallest possible p-value is %.3f: only differences "
-			"where every repetition of one variant beats every one of the other can reach alpha %.2f.\n",
+			"note: with %zu and %zu repetitions the smallest possible p-value is %.3f: only "
+			"differences "
+			"where every repetition of one variant beats every one of the other can reach alpha "
+			"%.2f.\n",
 			n1, n2, pmin, alpha);
 }
 
@@ -101,14 +104,17 @@ void report_decision_table(FILE *f, const struct runs_run *run, int m, int html)
 	const struct runs_metric_info *mi = &runs_metrics[m];
 
 	if (html)
-		fprintf(f, "<table><caption>%s: best variant per workload (%s is better)</caption>\n"
-			   "<tr><th>size</th><th>conns</th><th>best</th><th>median</th><th>runner-up</th>"
-			   "<th>median</th><th>margin</th><th>p</th><th>verdict</th></tr>\n",
+		fprintf(f,
+			"<table><caption>%s: best variant per workload (%s is better)</caption>\n"
+			"<tr><th>size</th><th>conns</th><th>best</th><th>median</th><th>runner-up</th>"
+			"<th>median</th><th>margin</th><th>p</th><th>verdict</th></tr>\n",
 			mi->label, mi->higher_better ? "higher" : "lower");
 	else
-		fprintf(f, "decision table: %s (%s is better), alpha %.2f\n%-9s %6s  %-30s %12s  %-30s %12s %7s %6s  %s\n",
-			mi->label, mi->higher_better ? "higher" : "lower", REPORT_ALPHA, "size", "conns", "best",
-			"median", "runner-up", "median", "margin", "p", "verdict");
+		fprintf(f,
+			"decision table: %s (%s is better), alpha %.2f\n%-9s %6s  %-30s %12s  %-30s %12s %7s "
+			"%6s  %s\n",
+			mi->label, mi->higher_better ? "higher" : "lower", REPORT_ALPHA, "size", "conns",
+			"best", "median", "runner-up", "median", "margin", "p", "verdict");
 	for (int i = 0; i < ns; i++)
 		for (int j = 0; j < nc; j++) {
 			struct report_decision d;
@@ -116,23 +122,26 @@ void report_decision_table(FILE *f, const struct runs_run *run, int m, int html)
 			runs_size_str(sizes[i], sz, sizeof(sz));
 			if (!report_decide(run, sizes[i], conns[j], m, &d))
 				continue;
-			const char *verdict = !d.second ? "only one variant" : d.apart ? "told apart" : "cannot tell apart";
+			const char *verdict = !d.second ? "only one variant"
+					      : d.apart ? "told apart"
+							: "cannot tell apart";
 			if (html) {
-				fprintf(f, "<tr class=\"%s\"><td>%s</td><td>%ld</td><td>%s</td><td>%.4g</td>", d.apart ? "apart" : "tie",
-					sz, conns[j], d.best->variant, d.sbest.median);
+				fprintf(f, "<tr class=\"%s\"><td>%s</td><td>%ld</td><td>%s</td><td>%.4g</td>",
+					d.apart ? "apart" : "tie", sz, conns[j], d.best->variant,
+					d.sbest.median);
 				if (d.second)
-					fprintf(f, "<td>%s</td><td>%.4g</td><td>%.1f%%</td><td>%.3f</td>", d.second->variant,
-						d.ssecond.median, 100 * d.margin, d.t.p);
+					fprintf(f, "<td>%s</td><td>%.4g</td><td>%.1f%%</td><td>%.3f</td>",
+						d.second->variant, d.ssecond.median, 100 * d.margin, d.t.p);
 				else
 					fprintf(f, "<td>-</td><td></td><td></td><td></td>");
 				fprintf(f, "<td>%s</td></tr>\n", verdict);
 			} else if (d.second) {
-				fprintf(f, "%-9s %6ld  %-30s %12.4g  %-30s %12.4g %6.1f%% %6.3f  %s\n", sz, conns[j],
-					d.best->variant, d.sbest.median, d.second->variant, d.ssecond.median,
-					100 * d.margin, d.t.p, verdict);
+				fprintf(f, "%-9s %6ld  %-30s %12.4g  %-30s %12.4g %6.1f%% %6.3f  %s\n", sz,
+					conns[j], d.best->variant, d.sbest.median, d.second->variant,
+					d.ssecond.median, 100 * d.margin, d.t.p, verdict);
 			} else {
-				fprintf(f, "%-9s %6ld  %-30s %12.4g  %-30s\n", sz, conns[j], d.best->variant, d.sbest.median,
-					verdict);
+				fprintf(f, "%-9s %6ld  %-30s %12.4g  %-30s\n", sz, conns[j], d.best->variant,
+					d.sbest.median, verdict);
 			}
 		}
 	if (html)

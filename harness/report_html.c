@@ -73,7 +73,8 @@ static void settings_rows(FILE *f, json_t *v, const char *prefix)
 	if (json_is_array(v)) {
 		json_array_foreach(v, i, sub)
 		{
-			char *s = json_is_string(sub) ? NULL : json_dumps(sub, JSON_ENCODE_ANY | JSON_COMPACT);
+			char *s =
+				json_is_string(sub) ? NULL : json_dumps(sub, JSON_ENCODE_ANY | JSON_COMPACT);
 			if (i)
 				fputs(", ", f);
 			html_text(f, s ? s : json_string_value(sub));
@@ -89,17 +90,21 @@ static void settings_rows(FILE *f, json_t *v, const char *prefix)
 
 static const char style[] =
 	"body{font-family:Helvetica,Arial,sans-serif;max-width:1150px;margin:1em auto;color:#222}"
-	"table{border-collapse:collapse;margin:1em 0;font-size:90%}td,th{border:1px solid #ccc;padding:2px 6px;text-align:left}"
+	"table{border-collapse:collapse;margin:1em 0;font-size:90%}td,th{border:1px solid #ccc;padding:2px "
+	"6px;text-align:left}"
 	"caption{font-weight:bold;text-align:left}tr.tie td{color:#666;font-style:italic}"
-	"figure{margin:1.5em 0}img{max-width:100%;border:1px solid #eee}#plot-check{color:#666;font-size:80%}";
+	"figure{margin:1.5em 0}img{max-width:100%;border:1px solid "
+	"#eee}#plot-check{color:#666;font-size:80%}";
 
 /* After load, count plots that did not render (naturalWidth 0) and say so
  * in the page; tests read it back from the DOM. */
 static const char check_script[] =
-	"<script>window.addEventListener('load',function(){var i=document.querySelectorAll('img.plot'),ok=0,bad=[];"
+	"<script>window.addEventListener('load',function(){var "
+	"i=document.querySelectorAll('img.plot'),ok=0,bad=[];"
 	"for(var k=0;k<i.length;k++){if(i[k].complete&&i[k].naturalWidth>0)ok++;else bad.push(i[k].alt);}"
 	"var e=document.getElementById('plot-check');e.textContent='plots rendered: '+ok+' of '+i.length+"
-	"(bad.length?'; failed: '+bad.join(', '):'');e.setAttribute('data-ok',ok);e.setAttribute('data-total',i.length);});"
+	"(bad.length?'; failed: '+bad.join(', "
+	"'):'');e.setAttribute('data-ok',ok);e.setAttribute('data-total',i.length);});"
 	"</script>\n";
 
 static int write_html(const struct runs_run *run, json_t *plots, const char *path)
@@ -126,13 +131,16 @@ static int write_html(const struct runs_run *run, json_t *plots, const char *pat
 	html_text(f, run->topology ? run->topology : "?");
 	fprintf(f, ", commit ");
 	html_text(f, run->commit ? run->commit : "?");
-	fprintf(f, ". %zu measured windows in %zu cells. Medians over repetitions; intervals are "
-		   "distribution-free intervals of the median (order statistics): with fewer than 6 repetitions "
-		   "no such interval reaches 95%%, so the range is shown and its real coverage is in the tables of "
-		   "<code>wirelab pick</code>.</p>\n",
+	fprintf(f,
+		". %zu measured windows in %zu cells. Medians over repetitions; intervals are "
+		"distribution-free intervals of the median (order statistics): with fewer than 6 repetitions "
+		"no such interval reaches 95%%, so the range is shown and its real coverage is in the tables "
+		"of "
+		"<code>wirelab pick</code>.</p>\n",
 		run->rows, run->ncells);
 	if (run->topology && !strcmp(run->topology, "loopback"))
-		fprintf(f, "<p><b>Loopback:</b> the kernel takes shortcuts here (64 KiB MTU, no real segmentation); "
+		fprintf(f, "<p><b>Loopback:</b> the kernel takes shortcuts here (64 KiB MTU, no real "
+			   "segmentation); "
 			   "figures do not carry over to a NIC.</p>\n");
 	fprintf(f, "<h2>Notes</h2>\n<ul>\n");
 	if (!run->nnotes)
@@ -142,8 +150,10 @@ static int write_html(const struct runs_run *run, json_t *plots, const char *pat
 		html_text(f, run->notes[i]);
 		fputs("</li>\n", f);
 	}
-	fprintf(f, "</ul>\n<h2>Decisions</h2>\n<p>Best of our variants per workload; grey italics: the best two "
-		   "cannot be told apart (Mann-Whitney U, alpha %.2f).</p>\n", REPORT_ALPHA);
+	fprintf(f,
+		"</ul>\n<h2>Decisions</h2>\n<p>Best of our variants per workload; grey italics: the best two "
+		"cannot be told apart (Mann-Whitney U, alpha %.2f).</p>\n",
+		REPORT_ALPHA);
 	report_decision_table(f, run, RUNS_RPS, 1);
 	report_decision_table(f, run, RUNS_CPU, 1);
 	fprintf(f, "<h2>Plots</h2>\n");

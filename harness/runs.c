@@ -15,15 +15,19 @@
 const struct runs_metric_info runs_metrics[RUNS_NMETRICS] = {
 	[RUNS_RPS] = {"rps", "rps", "requests per second", "Throughput", 1},
 	[RUNS_MBPS] = {"mbps", "mbytes_per_s", "MB/s (10^6 bytes per second)", "Bandwidth", 1},
-	[RUNS_CPU] = {"cpu", "cpu_us_per_req", "server CPU time per request (µs)", "Server CPU per request", 0},
+	[RUNS_CPU] = {"cpu", "cpu_us_per_req", "server CPU time per request (µs)", "Server CPU per request",
+		      0},
 	[RUNS_CORE] = {"core", "core_us_per_req", "time on server cores per request (µs, softirq included)",
 		       "Server cores' time per request", 0},
-	[RUNS_SYSCALLS] = {"syscalls", "syscalls_per_req", "server syscalls per request", "Syscalls per request", 0},
+	[RUNS_SYSCALLS] = {"syscalls", "syscalls_per_req", "server syscalls per request",
+			   "Syscalls per request", 0},
 	[RUNS_P50] = {"p50", "lat_p50_us", "median latency (µs)", "Median latency", 0},
 	[RUNS_P99] = {"p99", "lat_p99_us", "99th percentile latency (µs)", "p99 latency", 0},
 	[RUNS_P999] = {"p999", "lat_p999_us", "99.9th percentile latency (µs)", "p99.9 latency", 0},
-	[RUNS_CTXSW] = {"ctxsw", "ctxsw_per_req", "context switches per request", "Context switches per request", 0},
-	[RUNS_SEGS] = {"segs", "tx_segments_per_req", "TCP segments sent per request", "Segments per request", 0},
+	[RUNS_CTXSW] = {"ctxsw", "ctxsw_per_req", "context switches per request",
+			"Context switches per request", 0},
+	[RUNS_SEGS] = {"segs", "tx_segments_per_req", "TCP segments sent per request", "Segments per request",
+		       0},
 };
 
 static const char *const peer_names[] = {"nginx", "lighttpd", "h2o"};
@@ -199,8 +203,11 @@ static int load_points(const char *dir, struct runs_run *run, char *err, size_t 
 	col_conns = runs_csv_col(&csv, "conns");
 	col_status = runs_csv_col(&csv, "status");
 	if (col_var < 0 || col_size < 0 || col_conns < 0) {
-		snprintf(err, errlen, "%s: header lacks %s (a points.csv needs variant, size_bytes, conns)", path,
-			 col_var < 0 ? "variant" : col_size < 0 ? "size_bytes" : "conns");
+		snprintf(err, errlen, "%s: header lacks %s (a points.csv needs variant, size_bytes, conns)",
+			 path,
+			 col_var < 0	? "variant"
+			 : col_size < 0 ? "size_bytes"
+					: "conns");
 		goto cleanup;
 	}
 	int any = 0;
@@ -226,8 +233,8 @@ static int load_points(const char *dir, struct runs_run *run, char *err, size_t 
 		}
 		if (parse_num(row[col_size], &size) || parse_num(row[col_conns], &conns) || isnan(size) ||
 		    isnan(conns) || size < 0 || conns < 1) {
-			snprintf(err, errlen, "%s:%zu: size_bytes '%s' or conns '%s' is not a number", path, line,
-				 row[col_size], row[col_conns]);
+			snprintf(err, errlen, "%s:%zu: size_bytes '%s' or conns '%s' is not a number", path,
+				 line, row[col_size], row[col_conns]);
 			goto cleanup;
 		}
 		for (int m = 0; m < RUNS_NMETRICS; m++) {
@@ -247,7 +254,8 @@ static int load_points(const char *dir, struct runs_run *run, char *err, size_t 
 				failed++;
 			char sz[32];
 			runs_size_str((long)size, sz, sizeof(sz));
-			if (add_note(run, "%s at %s, %ld connections: %s", row[col_var], sz, (long)conns, status))
+			if (add_note(run, "%s at %s, %ld connections: %s", row[col_var], sz, (long)conns,
+				     status))
 				goto nomem;
 			continue;
 		}
@@ -267,7 +275,8 @@ static int load_points(const char *dir, struct runs_run *run, char *err, size_t 
 		run->rows++;
 	}
 	if (!run->rows) {
-		snprintf(err, errlen, "%s: no measured rows (%zu skipped, %zu failed)", path, skipped, failed);
+		snprintf(err, errlen, "%s: no measured rows (%zu skipped, %zu failed)", path, skipped,
+			 failed);
 		goto cleanup;
 	}
 	for (size_t i = 0; i < run->ncells; i++) {
@@ -276,7 +285,9 @@ static int load_points(const char *dir, struct runs_run *run, char *err, size_t 
 		if (!c->client_bound)
 			continue;
 		runs_size_str(c->size, sz, sizeof(sz));
-		if (add_note(run, "%s at %s, %ld connections: client-bound in %zu of %zu repetitions (wrk, not the server, was the limit)",
+		if (add_note(run,
+			     "%s at %s, %ld connections: client-bound in %zu of %zu repetitions (wrk, not "
+			     "the server, was the limit)",
 			     c->variant, sz, c->conns, c->client_bound, c->n))
 			goto nomem;
 	}

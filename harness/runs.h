@@ -38,24 +38,24 @@ int runs_metric_find(const char *key);
 
 struct runs_cell {
 	char *variant;
-	int peer;	  /* nginx, lighttpd, h2o: not one of our variants */
-	char *axis[4];	  /* loop, send, cork, tls ("" for peers) */
-	long size;	  /* bytes */
+	int peer;      /* nginx, lighttpd, h2o: not one of our variants */
+	char *axis[4]; /* loop, send, cork, tls ("" for peers) */
+	long size;     /* bytes */
 	long conns;
-	size_t n;	  /* repetitions measured */
+	size_t n;		  /* repetitions measured */
 	double *v[RUNS_NMETRICS]; /* v[m][0..n) */
-	size_t client_bound; /* repetitions the client limited */
+	size_t client_bound;	  /* repetitions the client limited */
 };
 
 struct runs_run {
 	char *dir;
-	json_t *meta;	  /* run.json as read */
+	json_t *meta; /* run.json as read */
 	const char *id, *host, *kernel, *cpu, *topology, *commit, *when;
 	long cores;
 	struct runs_cell *cells;
 	size_t ncells;
-	size_t rows;	  /* measured rows read */
-	char **notes;	  /* skipped/failed rows, client-bound points, ... */
+	size_t rows;  /* measured rows read */
+	char **notes; /* skipped/failed rows, client-bound points, ... */
 	size_t nnotes;
 	json_t *syscalls; /* syscalls.csv as an array of row objects, or NULL */
 };

@@ -97,7 +97,8 @@ int runs_csv_read(const char *path, struct runs_csv *csv, char *err, size_t errl
 		/* every writer ends a row with a newline: the last one was cut off */
 		for (size_t i = 0; i < len; i++)
 			line += csv->buf[i] == '\n';
-		snprintf(err, errlen, "%s: truncated: line %zu has no newline at its end; the run was cut off mid-write",
+		snprintf(err, errlen,
+			 "%s: truncated: line %zu has no newline at its end; the run was cut off mid-write",
 			 path, line);
 		goto cleanup;
 	}
@@ -113,7 +114,8 @@ int runs_csv_read(const char *path, struct runs_csv *csv, char *err, size_t errl
 				p++;
 				for (;;) {
 					if (p >= end) {
-						snprintf(err, errlen, "%s:%zu: unterminated quoted field", path, row_line);
+						snprintf(err, errlen, "%s:%zu: unterminated quoted field",
+							 path, row_line);
 						free(row);
 						goto cleanup;
 					}
@@ -130,7 +132,8 @@ int runs_csv_read(const char *path, struct runs_csv *csv, char *err, size_t errl
 					}
 				}
 				if (*p != ',' && *p != '\n' && *p != '\r') {
-					snprintf(err, errlen, "%s:%zu: text after a closing quote", path, row_line);
+					snprintf(err, errlen, "%s:%zu: text after a closing quote", path,
+						 row_line);
 					free(row);
 					goto cleanup;
 				}
@@ -157,8 +160,8 @@ int runs_csv_read(const char *path, struct runs_csv *csv, char *err, size_t errl
 			continue;
 		}
 		if (csv->nrows && nf != csv->nfields[0]) {
-			snprintf(err, errlen, "%s:%zu: %zu fields where the header has %zu", path, row_line, nf,
-				 csv->nfields[0]);
+			snprintf(err, errlen, "%s:%zu: %zu fields where the header has %zu", path, row_line,
+				 nf, csv->nfields[0]);
 			free(row);
 			goto cleanup;
 		}

@@ -4,7 +4,7 @@
 #include <stddef.h>
 
 struct runs_csv {
-	char ***rows;	/* rows[0] is the header */
+	char ***rows; /* rows[0] is the header */
 	size_t *nfields;
 	size_t nrows;
 	char *buf;

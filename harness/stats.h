@@ -13,7 +13,7 @@
 struct stats_summary {
 	size_t n;
 	double median;
-	double lo, hi;	/* interval for the median */
+	double lo, hi;	 /* interval for the median */
 	double coverage; /* its real confidence: 0.95 or more when n >= 6, less below */
 };
 
@@ -21,10 +21,10 @@ struct stats_summary {
 void stats_summary(const double *v, size_t n, struct stats_summary *s);
 
 struct stats_mwu {
-	double u;	/* U of the first sample */
-	double p;	/* two-sided p-value */
-	double p_min;	/* the smallest two-sided p these sample sizes allow */
-	int exact;	/* 1: exact distribution, 0: normal approximation */
+	double u;     /* U of the first sample */
+	double p;     /* two-sided p-value */
+	double p_min; /* the smallest two-sided p these sample sizes allow */
+	int exact;    /* 1: exact distribution, 0: normal approximation */
 };
 
 /* Two-sided Mann-Whitney U test of a[0..na) against b[0..nb). Returns

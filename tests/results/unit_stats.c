@@ -17,7 +17,8 @@ static void ok(int cond, const char *name, double got)
 
 /* Fraction of sims in which check's rule flags b vs a: a ~ N(1, cv), b ~
  * N(shift, cv), n each. rank_only: the test alone, no minimum effect. */
-static double flag_rate(unsigned long long seed, int sims, size_t n, double cv, double shift, double min_effect)
+static double flag_rate(unsigned long long seed, int sims, size_t n, double cv, double shift,
+			double min_effect)
 {
 	struct stats_rng r;
 	int flagged = 0;
@@ -46,12 +47,14 @@ int main(void)
 	struct stats_summary s;
 
 	stats_mwu(a, 5, b, 5, &t);
-	ok(t.exact && fabs(t.p - 2.0 / 252) < 1e-9 && t.u == 0, "5 vs 5 fully separated: exact p = 2/252", t.p);
+	ok(t.exact && fabs(t.p - 2.0 / 252) < 1e-9 && t.u == 0, "5 vs 5 fully separated: exact p = 2/252",
+	   t.p);
 	stats_mwu(b, 5, a, 5, &t);
 	ok(fabs(t.p - 2.0 / 252) < 1e-9 && t.u == 25, "the test is symmetric (U = 25 the other way)", t.p);
 	stats_mwu(c, 3, d, 3, &t);
 	ok(t.p == 1, "identical tied samples: p = 1", t.p);
-	ok(fabs(stats_mwu_p_min(3, 3) - 0.1) < 1e-9, "3 vs 3 can never reach 0.05: smallest p = 0.1", stats_mwu_p_min(3, 3));
+	ok(fabs(stats_mwu_p_min(3, 3) - 0.1) < 1e-9, "3 vs 3 can never reach 0.05: smallest p = 0.1",
+	   stats_mwu_p_min(3, 3));
 	ok(fabs(stats_mwu_p_min(2, 2) - 1.0 / 3) < 1e-9, "2 vs 2: smallest p = 1/3", stats_mwu_p_min(2, 2));
 	ok(stats_mwu(a, 0, b, 5, &t) < 0, "an empty sample is refused", 0);
 	{
@@ -70,7 +73,8 @@ int main(void)
 			v[i] = i;
 		stats_summary(v, 20, &s);
 		/* Bin(20, 1/2): P(B <= 5) = 0.0207, so [x(6), x(15)] covers 95.9% */
-		ok(s.lo == 5 && s.hi == 14 && s.coverage >= 0.95, "n=20: interval [x(6), x(15)], coverage >= 95%", s.coverage);
+		ok(s.lo == 5 && s.hi == 14 && s.coverage >= 0.95,
+		   "n=20: interval [x(6), x(15)], coverage >= 95%", s.coverage);
 	}
 	{
 		double v[] = {NAN, 2, NAN, 4};
@@ -78,7 +82,8 @@ int main(void)
 		ok(s.n == 2 && s.median == 3, "NaN values are missing, not zeros", s.median);
 	}
 	/* normal approximation path (n = 30: C(60,30) splits is too many) */
-	ok(flag_rate(7, 2000, 30, 0.03, 1.0, 0) <= 0.065, "normal approximation, n=30, one distribution: false alarms <= alpha",
+	ok(flag_rate(7, 2000, 30, 0.03, 1.0, 0) <= 0.065,
+	   "normal approximation, n=30, one distribution: false alarms <= alpha",
 	   flag_rate(7, 2000, 30, 0.03, 1.0, 0));
 
 	/* The figures check's output and the report quote: 5 repetitions,
@@ -88,11 +93,15 @@ int main(void)
 	double pw3 = flag_rate(3, 20000, 5, 0.03, 0.9, 0.05);
 	double pw5 = flag_rate(4, 20000, 5, 0.05, 0.9, 0.05);
 	double pw3_3 = flag_rate(5, 20000, 3, 0.03, 0.9, 0.05);
-	printf("INFO: 5 vs 5 reps, cv 3%%: rank test false alarms %.4f (exact size 8/252 = 0.0317)\n", fa_rank);
-	printf("INFO: 5 vs 5 reps, cv 3%%: check rule (p < 0.05 and >= 5%%) false alarms %.4f per cell and metric\n", fa_rule);
+	printf("INFO: 5 vs 5 reps, cv 3%%: rank test false alarms %.4f (exact size 8/252 = 0.0317)\n",
+	       fa_rank);
+	printf("INFO: 5 vs 5 reps, cv 3%%: check rule (p < 0.05 and >= 5%%) false alarms %.4f per cell and "
+	       "metric\n",
+	       fa_rule);
 	printf("INFO: 5 vs 5 reps: power against a 10%% shift: %.3f at cv 3%%, %.3f at cv 5%%\n", pw3, pw5);
 	printf("INFO: 3 vs 3 reps: power against a 10%% shift at cv 3%%: %.3f (smallest p is 0.1)\n", pw3_3);
-	ok(fabs(fa_rank - 8.0 / 252) < 0.005, "5 vs 5, one distribution: rank-test false-alarm rate is the exact size 0.032", fa_rank);
+	ok(fabs(fa_rank - 8.0 / 252) < 0.005,
+	   "5 vs 5, one distribution: rank-test false-alarm rate is the exact size 0.032", fa_rank);
 	ok(fa_rule <= fa_rank, "the minimum effect only lowers false alarms", fa_rule);
 	ok(pw3 >= 0.9, "5 vs 5, cv 3%: a 10% regression is found at least 90% of the time", pw3);
 	ok(pw3_3 == 0, "3 vs 3: nothing can be flagged at alpha 0.05, and nothing is", pw3_3);
