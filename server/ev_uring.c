@@ -1,0 +1,630 @@
+/* ev_uring: one io_uring per thread.
+ *
+ * Every connection has at most one recv and one send chain in flight; the
+ * loop queues what each completion calls for and one io_uring_enter per
+ * turn submits it all and waits for the next completions, so at load one
+ * syscall serves many connections. The listener has one multishot accept,
+ * the wake-up eventfd one read.
+ *
+ * Ring set-up: SINGLE_ISSUER | DEFER_TASKRUN (completion work runs only
+ * when this thread enters to wait, in one batch, and never interrupts it);
+ * with --sqpoll, a kernel thread submits instead and the loop spins briefly
+ * on the completion queue before it enters to wait.
+ *
+ * A connection is freed only when nothing of it is in flight: closing
+ * cancels its requests (IORING_ASYNC_CANCEL_FD) and the struct waits for
+ * their completions. Reading goes on while a response is being sent, into
+ * the room left in rbuf; the requests it holds are answered once the queue
+ * is out (conn_out_advance), so rbuf's size bounds what a client can make
+ * us hold, as epoll's stop-reading does. */
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+
+#include "conn.h"
+#include "ev.h"
+#include "ev_uring.h"
+#include "srv.h"
+#include "tx.h"
+
+#define UR_SQ 256
+#define UR_CQ 4096      /* multishot accept and many connections' completions */
+#define UR_BATCH 256
+#define UR_SPIN 2048    /* --sqpoll: CQ polls before entering to wait */
+#define UR_LINGER_MS 2000
+
+static int ur_flags(int sqpoll)
+{
+	int f = IORING_SETUP_CQSIZE | IORING_SETUP_SUBMIT_ALL;
+	const char *tune = getenv("WIRELAB_URING_TUNE");
+
+	/* WIRELAB_URING_TUNE=nodefer: measure what SINGLE_ISSUER|DEFER_TASKRUN buy */
+	if (tune && strstr(tune, "nodefer"))
+		return f | (sqpoll ? IORING_SETUP_SQPOLL : 0);
+	if (sqpoll)
+		return f | IORING_SETUP_SQPOLL | IORING_SETUP_SINGLE_ISSUER;
+	return f | IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN;
+}
+
+static void why(int err, char *msg, size_t msglen, const char *what)
+{
+	char dis[16] = "?";
+	FILE *f;
+
+	switch (err) {
+	case EPERM:
+	case EACCES:
+		f = fopen("/proc/sys/kernel/io_uring_disabled", "r");
+		if (f) {
+			if (!fgets(dis, sizeof(dis), f))
+				strcpy(dis, "?");
+			dis[strcspn(dis, "\n")] = '\0';
+			fclose(f);
+		}
+		snprintf(msg, msglen, "%s: %s (kernel.io_uring_disabled=%s, or a seccomp filter)", what,
+			 strerror(err), dis);
+		break;
+	case ENOSYS:
+		snprintf(msg, msglen, "%s: %s (a kernel without io_uring, or a seccomp filter)", what, strerror(err));
+		break;
+	case EINVAL:
+		snprintf(msg, msglen, "%s: %s (kernel too old for the flags used; needs Linux >= 6.1)", what,
+			 strerror(err));
+		break;
+	default:
+		snprintf(msg, msglen, "%s: %s", what, strerror(err));
+	}
+}
+
+/* Really set up a ring with the flags the loop uses and check the
+ * operations it submits, so a kernel that lacks one refuses at start-up
+ * instead of failing connections later. */
+int ev_check(char *msg, size_t msglen)
+{
+	static const int ops[] = { IORING_OP_ACCEPT, IORING_OP_RECV, IORING_OP_SEND, IORING_OP_SENDMSG,
+				   IORING_OP_SPLICE, IORING_OP_READ, IORING_OP_ASYNC_CANCEL };
+	struct io_uring_params p = { .flags = (unsigned)ur_flags(srv_cfg.sqpoll), .cq_entries = UR_CQ };
+	struct io_uring_probe *probe = NULL;
+	struct io_uring ring;
+	size_t i;
+	int r;
+
+	r = io_uring_queue_init_params(8, &ring, &p);
+	if (r < 0) {
+		why(-r, msg, msglen, "io_uring_setup");
+		return r;
+	}
+	r = 0;
+	if (!(p.features & IORING_FEAT_EXT_ARG) || !(p.features & IORING_FEAT_FAST_POLL)) {
+		snprintf(msg, msglen, "io_uring lacks EXT_ARG or FAST_POLL (needs Linux >= 5.11)");
+		r = -EOPNOTSUPP;
+		goto cleanup;
+	}
+	probe = io_uring_get_probe_ring(&ring);
+	if (!probe) {
+		snprintf(msg, msglen, "io_uring_register(PROBE) failed");
+		r = -EOPNOTSUPP;
+		goto cleanup;
+	}
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		if (!io_uring_opcode_supported(probe, ops[i])) {
+			snprintf(msg, msglen, "io_uring opcode %d unsupported by this kernel", ops[i]);
+			r = -EOPNOTSUPP;
+			goto cleanup;
+		}
+	}
+cleanup:
+	if (probe)
+		io_uring_free_probe(probe);
+	io_uring_queue_exit(&ring);
+	return r;
+}
+
+const char *ev_describe_loop(void)
+{
+	return "io_uring (liburing, one ring per thread; multishot accept, SINGLE_ISSUER|DEFER_TASKRUN; "
+	       "--sqpoll for a submission thread)";
+}
+
+const char *ev_describe_send(void)
+{
+#if WL_SEND_WRITEV
+	return "writev (IORING_OP_SENDMSG of header + mmap'd body)";
+#else
+	return "sendfile (io_uring has no sendfile: header SEND, then the body spliced file -> pipe -> "
+	       "socket, two linked IORING_OP_SPLICE)";
+#endif
+}
+
+struct io_uring_sqe *ur_sqe(struct ur *u)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(&u->ring);
+
+	while (!sqe) {
+		io_uring_submit(&u->ring);
+		sqe = io_uring_get_sqe(&u->ring);
+	}
+	return sqe;
+}
+
+void ur_set_cork(struct conn *c, int on)
+{
+	if (setsockopt(c->fd, IPPROTO_TCP, TCP_CORK, &on, sizeof(on)) == 0) {
+		if (on)
+			c->flags |= CONN_CORKED;
+		else
+			c->flags &= ~CONN_CORKED;
+	}
+}
+
+struct ur_pipe *ur_pipe_get(struct ur *u)
+{
+	struct ur_pipe *p = u->pipes;
+	int sz;
+
+	if (p) {
+		u->pipes = p->next;
+		u->npipes--;
+		return p;
+	}
+	p = malloc(sizeof(*p));
+	if (!p)
+		return NULL;
+	if (pipe2(p->fd, O_CLOEXEC) < 0) {
+		free(p);
+		return NULL;
+	}
+	/* a pipe past the user's page budget gets one page: ask, never assume */
+	sz = fcntl(p->fd[1], F_GETPIPE_SZ);
+	p->size = sz > 0 ? (uint32_t)sz : 4096;
+	return p;
+}
+
+void ur_pipe_put(struct ur *u, struct ur_pipe *p, int clean)
+{
+	if (clean && u->npipes < 64) {
+		p->next = u->pipes;
+		u->pipes = p;
+		u->npipes++;
+		return;
+	}
+	close(p->fd[0]);
+	close(p->fd[1]);
+	free(p);
+}
+
+/* ---- reading ------------------------------------------------------------ */
+
+static void ur_prep(struct io_uring_sqe *sqe, struct conn *c, int op)
+{
+	io_uring_sqe_set_data64(sqe, (uint64_t)(uintptr_t)c | (uint64_t)op);
+	UR_C(c)->inflight++;
+}
+
+/* The recv submission: into the room left in rbuf. Poll first when the
+ * connection has just been answered: the next request is not there yet. */
+static void ur_arm_recv(struct conn *c)
+{
+	struct ur_conn *uc = UR_C(c);
+	struct io_uring_sqe *sqe = ur_sqe(UR_W(c));
+
+	io_uring_prep_recv(sqe, c->fd, c->rbuf + c->rlen, CONN_RBUF - c->rlen, 0);
+	if (!c->rlen && c->olen == 0 && c->ev)
+		sqe->ioprio |= IORING_RECVSEND_POLL_FIRST;
+	c->ev = 1; /* not the first read after accept */
+	ur_prep(sqe, c, UR_RECV);
+	uc->recv_busy = 1;
+}
+
+/* After an error answer: read and throw away until EOF or the deadline. */
+static void ur_arm_linger(struct conn *c)
+{
+	struct ur *u = UR_W(c);
+	struct io_uring_sqe *sqe = ur_sqe(u);
+
+	io_uring_prep_recv(sqe, c->fd, u->scratch, sizeof(u->scratch), 0);
+	ur_prep(sqe, c, UR_LINGER);
+	UR_C(c)->recv_busy = 1;
+}
+
+static void on_recv(struct conn *c, int res)
+{
+	if (c->flags & CONN_LINGER) {
+		if (res <= 0 && res != -EINTR)
+			ur_close(c);
+		return; /* input after an error answer is thrown away */
+	}
+	if (res > 0) {
+		c->rlen += (uint32_t)res;
+		/* while a response is going out, the bytes wait in rbuf */
+		if (!conn_out_pending(c))
+			conn_process(c);
+		return;
+	}
+	switch (res) {
+	case 0:
+		c->flags |= CONN_EOF | CONN_CLOSE_AFTER;
+		return;
+	case -EINTR:
+	case -EAGAIN:
+	case -ENOBUFS:
+		return; /* asked again by ur_step */
+	default:
+		ur_close(c);
+	}
+}
+
+/* ---- closing ------------------------------------------------------------ */
+
+static void ur_finish(struct conn *c)
+{
+	struct ur *u = UR_W(c);
+	struct ur_conn *uc = UR_C(c);
+
+	close(c->fd);
+	c->fd = -1;
+	if (uc->pipe)
+		ur_pipe_put(u, uc->pipe, uc->pipe_fill == 0);
+	free(uc);
+	c->ev_ptr = u->dead;
+	u->dead = c;
+	u->nlive--;
+}
+
+void ur_close(struct conn *c)
+{
+	struct ur_conn *uc = UR_C(c);
+	struct io_uring_sqe *sqe;
+
+	if (c->fd < 0 || uc->closing)
+		return;
+	uc->closing = 1;
+	tx_conn_close(c);
+	if (!uc->inflight) {
+		ur_finish(c);
+		return;
+	}
+	/* a splice blocked on a full socket leaves at once with EPIPE */
+	if (uc->send_busy)
+		shutdown(c->fd, SHUT_RDWR);
+	sqe = ur_sqe(UR_W(c));
+	io_uring_prep_cancel_fd(sqe, c->fd, IORING_ASYNC_CANCEL_ALL);
+	io_uring_sqe_set_data64(sqe, 0); /* liburing 2.3's prep leaves user_data as it was */
+}
+
+static void free_dead(struct ur *u)
+{
+	while (u->dead) {
+		struct conn *c = u->dead;
+		u->dead = c->ev_ptr;
+		c->ev_ptr = NULL;
+		conn_free(c);
+	}
+}
+
+static void start_linger(struct conn *c)
+{
+	shutdown(c->fd, SHUT_WR);
+	c->flags &= ~CONN_CLOSE_AFTER;
+	c->flags |= CONN_LINGER | CONN_EOF; /* CONN_EOF here: we sent FIN */
+	c->deadline_ms = c->w->now_ms + UR_LINGER_MS;
+}
+
+/* ur_step: after any completion of c, queue what c needs next. */
+static void ur_step(struct conn *c)
+{
+	struct ur_conn *uc = UR_C(c);
+
+	if (c->fd < 0)
+		return; /* closed and freed by the completion just handled */
+	if (uc->closing) {
+		if (!uc->inflight)
+			ur_finish(c);
+		return;
+	}
+	if (conn_out_pending(c) && !uc->send_busy) {
+		ur_flush(c);
+		if (c->fd < 0 || uc->closing)
+			return;
+	}
+	if (conn_should_close(c)) {
+		if (!(c->flags & CONN_LINGER)) {
+			ur_close(c);
+			return;
+		}
+		start_linger(c);
+	}
+	if (c->flags & CONN_LINGER) {
+		if (!uc->recv_busy && !(c->flags & CONN_CLOSE_AFTER))
+			ur_arm_linger(c);
+		return;
+	}
+	if (!uc->recv_busy && !(c->flags & (CONN_CLOSE_AFTER | CONN_EOF)) && c->rlen < CONN_RBUF)
+		ur_arm_recv(c);
+}
+
+/* ---- accepting ---------------------------------------------------------- */
+
+static void arm_accept(struct ur *u, struct worker *w)
+{
+	struct io_uring_sqe *sqe = ur_sqe(u);
+
+	io_uring_prep_multishot_accept(sqe, w->lfd, NULL, NULL, SOCK_CLOEXEC);
+	io_uring_sqe_set_data64(sqe, UR_TAG_ACCEPT);
+}
+
+/* Out of descriptors: give up the spare one to accept and at once close
+ * the pending connection, so the client learns at once (libev's trick).
+ * The listener is non-blocking: this accept4 never waits. */
+static void shed_one(struct worker *w)
+{
+	int fd;
+
+	if (w->reserve_fd >= 0) {
+		close(w->reserve_fd);
+		w->reserve_fd = -1;
+	}
+	fd = accept4(w->lfd, NULL, NULL, SOCK_CLOEXEC);
+	if (fd >= 0) {
+		close(fd);
+		w->accept_drops++;
+	}
+	w->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+}
+
+static void new_conn(struct worker *w, struct ur *u, int fd)
+{
+	struct ur_conn *uc;
+	struct conn *c;
+
+#if !WL_CORK
+	{
+		int one = 1;
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	}
+#endif
+	c = conn_new(w, fd);
+	if (!c) {
+		close(fd);
+		return;
+	}
+	uc = calloc(1, sizeof(*uc));
+	if (!uc) {
+		close(fd);
+		c->fd = -1;
+		conn_free(c);
+		return;
+	}
+	c->ev_ptr = uc;
+	u->nlive++;
+	if (srv_cfg.alog_fd >= 0) {
+		struct sockaddr_storage sa;
+		socklen_t salen = sizeof(sa);
+
+		if (getpeername(fd, (struct sockaddr *)&sa, &salen) == 0) {
+			if (sa.ss_family == AF_INET)
+				inet_ntop(AF_INET, &((struct sockaddr_in *)&sa)->sin_addr, c->peer, sizeof(c->peer));
+			else if (sa.ss_family == AF_INET6)
+				inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&sa)->sin6_addr, c->peer, sizeof(c->peer));
+		}
+	}
+	if (tx_conn_open(c) < 0) {
+		ur_close(c);
+		return;
+	}
+	/* TCP_DEFER_ACCEPT: the request is usually here already; the recv
+	 * tries at once and only then waits */
+	ur_step(c);
+}
+
+static void on_accept(struct worker *w, struct ur *u, int res, unsigned flags, int stop)
+{
+	if (!(flags & IORING_CQE_F_MORE) && !stop)
+		arm_accept(u, w);
+	if (res >= 0) {
+		new_conn(w, u, res);
+		return;
+	}
+	switch (-res) {
+	case EMFILE:
+	case ENFILE:
+	case ENOBUFS:
+	case ENOMEM:
+		shed_one(w);
+		break;
+	default: /* ECONNABORTED, EINTR, EAGAIN: the next one will come */
+		break;
+	}
+}
+
+/* ---- the loop ----------------------------------------------------------- */
+
+static void arm_wake(struct ur *u, struct worker *w)
+{
+	struct io_uring_sqe *sqe = ur_sqe(u);
+
+	io_uring_prep_read(sqe, w->wake_fd, &u->wake_val, sizeof(u->wake_val), 0);
+	io_uring_sqe_set_data64(sqe, UR_TAG_WAKE);
+}
+
+static void on_cqe(struct worker *w, struct ur *u, const struct io_uring_cqe *cqe, int *stop)
+{
+	uint64_t ud = io_uring_cqe_get_data64(cqe);
+	struct conn *c;
+	struct ur_conn *uc;
+	int op;
+
+	switch (ud) {
+	case 0:
+		return; /* a cancel's own completion */
+	case UR_TAG_ACCEPT:
+		on_accept(w, u, cqe->res, cqe->flags, *stop);
+		return;
+	case UR_TAG_WAKE:
+		if (cqe->res == -EAGAIN || cqe->res == -EINTR)
+			arm_wake(u, w);
+		else
+			*stop = 1;
+		return;
+	}
+	c = (struct conn *)(uintptr_t)(ud & ~(uint64_t)UR_OPMASK);
+	op = (int)(ud & UR_OPMASK);
+	uc = UR_C(c);
+	uc->inflight--;
+	switch (op) {
+	case UR_RECV:
+	case UR_LINGER:
+		uc->recv_busy = 0;
+		if (!uc->closing)
+			on_recv(c, cqe->res);
+		break;
+	default:
+		ur_send_done(c, op, cqe->res);
+		break;
+	}
+	ur_step(c);
+}
+
+/* SQPOLL thread beside the loop thread: on a CPU of --cpus that no loop
+ * thread takes; where there is none, the scheduler places it. */
+static int sqpoll_cpu(const struct worker *w)
+{
+	int spare = srv_cfg.ncpus - srv_cfg.threads;
+
+	if (spare <= 0)
+		return -1;
+	return srv_cfg.cpus[srv_cfg.threads + w->id % spare];
+}
+
+static int ur_setup(struct ur *u, struct worker *w)
+{
+	struct io_uring_params p = { .flags = (unsigned)ur_flags(srv_cfg.sqpoll), .cq_entries = UR_CQ };
+
+	if (srv_cfg.sqpoll) {
+		int cpu = sqpoll_cpu(w);
+
+		p.sq_thread_idle = 100; /* ms of idle spinning before the thread sleeps */
+		if (cpu >= 0) {
+			p.flags |= IORING_SETUP_SQ_AFF;
+			p.sq_thread_cpu = (unsigned)cpu;
+		}
+	}
+	return io_uring_queue_init_params(UR_SQ, &u->ring, &p);
+}
+
+/* --sqpoll: completions land without a syscall; look before entering */
+static int ur_spin(struct ur *u)
+{
+	int k;
+
+	io_uring_submit(&u->ring); /* enters only to wake a sleeping SQ thread */
+	for (k = 0; k < UR_SPIN; k++) {
+		if (io_uring_cq_ready(&u->ring))
+			return 1;
+		__builtin_ia32_pause();
+	}
+	return 0;
+}
+
+static void ur_drain(struct worker *w, struct ur *u, int *stop)
+{
+	struct io_uring_cqe *cqes[UR_BATCH];
+	unsigned n, i;
+
+	do {
+		n = io_uring_peek_batch_cqe(&u->ring, cqes, UR_BATCH);
+		for (i = 0; i < n; i++)
+			on_cqe(w, u, cqes[i], stop);
+		io_uring_cq_advance(&u->ring, n);
+	} while (n == UR_BATCH);
+}
+
+/* At stop: cancel every connection, collect completions for up to 2 s;
+ * the ring's teardown then waits for whatever is left, after which no
+ * completion can touch a connection. */
+static void ur_shutdown(struct worker *w, struct ur *u, int ring_ok)
+{
+	struct conn *c, *next;
+	int stop = 1, k;
+
+	for (c = w->conns; c; c = c->next)
+		if (c->ev_ptr && c->fd >= 0)
+			ur_close(c);
+	for (k = 0; ring_ok && u->nlive > 0 && k < 20; k++) {
+		struct __kernel_timespec ts = { 0, 100 * 1000 * 1000 };
+		struct io_uring_cqe *cqe;
+
+		io_uring_submit_and_wait_timeout(&u->ring, &cqe, 1, &ts, NULL);
+		ur_drain(w, u, &stop);
+	}
+	if (ring_ok)
+		io_uring_queue_exit(&u->ring);
+	for (c = w->conns; c; c = next) {
+		next = c->next;
+		if (c->ev_ptr && c->fd >= 0) {
+			struct ur_conn *uc = UR_C(c);
+			uc->inflight = 0;
+			ur_finish(c);
+		}
+	}
+	free_dead(u);
+	while (u->pipes) {
+		struct ur_pipe *p = u->pipes;
+		u->pipes = p->next;
+		u->npipes = 0;
+		ur_pipe_put(u, p, 0);
+	}
+}
+
+int ev_worker_run(struct worker *w)
+{
+	struct ur *u = calloc(1, sizeof(*u));
+	int err = 0, stop = 0, ring_ok = 0;
+
+	if (!u)
+		return -ENOMEM;
+	w->loop = u;
+	err = ur_setup(u, w);
+	if (err < 0)
+		goto cleanup;
+	ring_ok = 1;
+	arm_accept(u, w);
+	arm_wake(u, w);
+
+	srv_clock(w);
+	w->next_tick_ms = w->now_ms + 1000;
+	while (!stop) {
+		int64_t t = w->next_tick_ms - w->now_ms;
+		struct __kernel_timespec ts;
+		struct io_uring_cqe *cqe;
+		int r = 0;
+
+		if (t < 0)
+			t = 0;
+		ts.tv_sec = t / 1000;
+		ts.tv_nsec = (t % 1000) * 1000000;
+		if (!srv_cfg.sqpoll || !ur_spin(u))
+			r = io_uring_submit_and_wait_timeout(&u->ring, &cqe, 1, &ts, NULL);
+		if (r < 0 && r != -ETIME && r != -EINTR && r != -EAGAIN && r != -EBUSY) {
+			err = r;
+			break;
+		}
+		srv_clock(w);
+		ur_drain(w, u, &stop);
+		if (w->now_ms >= w->next_tick_ms)
+			srv_tick(w, ur_close);
+		free_dead(u);
+	}
+cleanup:
+	ur_shutdown(w, u, ring_ok);
+	w->loop = NULL;
+	free(u);
+	return err;
+}

@@ -1,0 +1,83 @@
+/* ev_uring: what the io_uring loop's files share. */
+#ifndef WL_EV_URING_H
+#define WL_EV_URING_H
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <liburing.h>
+
+struct conn;
+struct worker;
+
+#define UR_IOV 64
+
+/* user_data: a conn pointer (16-byte aligned by malloc) with the op in the
+ * low bits; 0 for completions nobody waits for (cancels) */
+enum ur_op {
+	UR_RECV = 1,
+	UR_SEND = 2,     /* sendmsg (writev path) or send of headers */
+	UR_SPLICE_IN = 3,  /* file -> pipe */
+	UR_SPLICE_OUT = 4, /* pipe -> socket */
+	UR_LINGER = 5,   /* recv into the scratch buffer after an error answer */
+	UR_OPMASK = 7,
+};
+/* user_data of the listener's and the wake-up fd's requests */
+#define UR_TAG_ACCEPT 8
+#define UR_TAG_WAKE 16
+
+struct ur_pipe {
+	int fd[2];
+	uint32_t size; /* F_GETPIPE_SZ: a splice into it never asks for more */
+	struct ur_pipe *next;
+};
+
+/* per connection (c->ev_ptr): what is in flight, and what it points at */
+struct ur_conn {
+	int inflight;      /* requests not yet completed: c is freed only at 0 */
+	int recv_busy;     /* a recv is in flight */
+	int send_busy;     /* a send chain is in flight */
+	int closing;       /* cancelled; close and free once inflight is 0 */
+	struct ur_pipe *pipe; /* sendfile path: lent while the body goes out */
+	uint32_t pipe_fill;   /* bytes of the body waiting in the pipe */
+	int chain_left;    /* completions still to come of the send chain */
+	int chain_err;     /* the send chain failed: close when it is back */
+	size_t want;       /* bytes the writev-path sendmsg asked for */
+	struct msghdr msg;
+	struct iovec iov[UR_IOV];
+};
+
+struct ur {
+	struct io_uring ring;
+	struct conn *dead;   /* closed, freed after the current batch */
+	struct ur_pipe *pipes; /* free pipes (sendfile path) */
+	int npipes;
+	uint64_t wake_val;
+	int nlive;           /* connections not yet closed and freed */
+	char scratch[4096];  /* lingering connections' input, thrown away */
+};
+
+/* ur_sqe: a free submission entry; submits the queue when it is full. */
+struct io_uring_sqe *ur_sqe(struct ur *u);
+
+/* ur_close: cancel what is in flight; close and free once it is all back. */
+void ur_close(struct conn *c);
+
+/* ur_set_cork: TCP_CORK on or off (cork variants). */
+void ur_set_cork(struct conn *c, int on);
+
+/* ur_flush: start putting c's queue on the wire when no send is in flight.
+ * The transport-specific submission lives in ev_uring_out.c. */
+void ur_flush(struct conn *c);
+
+/* ur_send_done: a send-side completion (UR_SEND, UR_SPLICE_*). */
+void ur_send_done(struct conn *c, int op, int res);
+
+/* ur_pipe_get: a pipe from the pool, or a new one; NULL when none can be had. */
+struct ur_pipe *ur_pipe_get(struct ur *u);
+/* ur_pipe_put: give a pipe back to the worker's pool (or close it). */
+void ur_pipe_put(struct ur *u, struct ur_pipe *p, int clean);
+
+#define UR_C(c) ((struct ur_conn *)(c)->ev_ptr)
+#define UR_W(c) ((struct ur *)(c)->w->loop)
+
+#endif
