@@ -189,7 +189,7 @@ static int load_points(const char *dir, struct runs_run *run, char *err, size_t 
 {
 	char path[PATH_MAX];
 	struct runs_csv csv;
-	int col_var, col_size, col_conns, col_status, col_ax[4], col_m[RUNS_NMETRICS];
+	int col_var, col_size, col_conns, col_status, col_reason, col_ax[4], col_m[RUNS_NMETRICS];
 	size_t skipped = 0, failed = 0, cb = 0;
 	int ret;
 
@@ -202,6 +202,7 @@ static int load_points(const char *dir, struct runs_run *run, char *err, size_t 
 	col_size = runs_csv_col(&csv, "size_bytes");
 	col_conns = runs_csv_col(&csv, "conns");
 	col_status = runs_csv_col(&csv, "status");
+	col_reason = runs_csv_col(&csv, "reason");
 	if (col_var < 0 || col_size < 0 || col_conns < 0) {
 		snprintf(err, errlen, "%s: header lacks %s (a points.csv needs variant, size_bytes, conns)",
 			 path,
@@ -254,8 +255,9 @@ static int load_points(const char *dir, struct runs_run *run, char *err, size_t 
 				failed++;
 			char sz[32];
 			runs_size_str((long)size, sz, sizeof(sz));
-			if (add_note(run, "%s at %s, %ld connections: %s", row[col_var], sz, (long)conns,
-				     status))
+			const char *why = col_reason >= 0 ? row[col_reason] : "";
+			if (add_note(run, "%s at %s, %ld connections: %s%s%s", row[col_var], sz, (long)conns,
+				     status, *why ? ": " : "", why))
 				goto nomem;
 			continue;
 		}
