@@ -1,0 +1,139 @@
+/*
+ * cmd_demo: `wirelab demo` (and `make demo`): a short sweep of six headline
+ * variants (netns where namespaces can be made, else loopback; 1k, 64k and
+ * 1m; 1 and 64 connections; 2 repetitions of 1 s windows, which keeps it
+ * under 3 minutes on 2 cores), then a table of medians, the plots and the
+ * report. Options given are passed to the sweep after the demo's own.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "report.h"
+#include "runs.h"
+#include "stats.h"
+#include "sweep.h"
+
+/* plain writev vs sendfile on both loops, user-space TLS, and kTLS (which
+ * says why it is skipped on a kernel without it) */
+static const char *const demo_variants[] = {
+	"epoll-writev-autocork-plain", "epoll-sendfile-autocork-plain", "uring-writev-autocork-plain",
+	"uring-sendfile-autocork-plain", "epoll-writev-autocork-tls", "epoll-sendfile-autocork-ktls",
+};
+
+static double median_of(const struct runs_cell *c, int m)
+{
+	struct stats_summary s;
+
+	stats_summary(c->v[m], c->n, &s);
+	return s.n ? s.median : NAN;
+}
+
+static void cell_num(double v, int decimals)
+{
+	if (isnan(v))
+		printf(" %12s", "-");
+	else
+		printf(" %12.*f", decimals, v);
+}
+
+static int print_table(const char *dir)
+{
+	struct runs_run run;
+	char err[1024], sz[32];
+	const char **vs = NULL;
+	long *sizes = NULL, *conns = NULL;
+	int nv, ns, nc;
+
+	if (runs_load(dir, &run, err, sizeof(err))) {
+		fprintf(stderr, "wirelab demo: %s\n", err);
+		return -1;
+	}
+	nv = runs_variants(&run, &vs);
+	ns = runs_sizes(&run, &sizes);
+	nc = runs_conns(&run, &conns);
+	printf("\nmedians over repetitions (%s topology)\n", run.topology ? run.topology : "?");
+	printf("%-30s %8s %5s %12s %12s %12s %12s %12s %12s\n", "variant", "size", "conns", "req/s", "MB/s",
+	       "p99 us", "cpu us/req", "core us/req", "syscalls/req");
+	for (int v = 0; v < nv; v++)
+		for (int s = 0; s < ns; s++)
+			for (int c = 0; c < nc; c++) {
+				struct runs_cell *cell = runs_find(&run, vs[v], sizes[s], conns[c]);
+				if (!cell)
+					continue;
+				runs_size_str(sizes[s], sz, sizeof(sz));
+				printf("%-30s %8s %5ld", vs[v], sz, conns[c]);
+				cell_num(median_of(cell, RUNS_RPS), 0);
+				cell_num(median_of(cell, RUNS_MBPS), 1);
+				cell_num(median_of(cell, RUNS_P99), 0);
+				cell_num(median_of(cell, RUNS_CPU), 2);
+				cell_num(median_of(cell, RUNS_CORE), 2);
+				cell_num(median_of(cell, RUNS_SYSCALLS), 2);
+				printf("%s\n", cell->client_bound ? "  client-bound" : "");
+			}
+	/* skipped variants once each, not once per point */
+	for (size_t i = 0; i < run.nnotes; i++) {
+		int dup = 0;
+		for (size_t k = 0; k < i && !dup; k++)
+			dup = !strncmp(run.notes[k], run.notes[i], strcspn(run.notes[i], " "));
+		if (!dup)
+			printf("note: %s\n", run.notes[i]);
+	}
+	free(vs);
+	free(sizes);
+	free(conns);
+	runs_free(&run);
+	return 0;
+}
+
+int cmd_demo(int argc, char **argv)
+{
+	char list[512] = "", err[1024], dir[PATH_MAX];
+	const char *args[64] = {"demo", "--variants", list, "--sizes", "1k,64k,1m", "--conns", "1,64", "--reps", "2",
+				"--duration", "1", "--warmup", "0.5"};
+	int n = 13, ret;
+	struct sweep_opts o;
+	double t0 = sweep_now();
+
+	if (sweep_self_dir(dir, sizeof(dir)))
+		snprintf(dir, sizeof(dir), "build");
+	for (size_t i = 0; i < sizeof(demo_variants) / sizeof(demo_variants[0]); i++) {
+		char path[PATH_MAX + 64];
+		snprintf(path, sizeof(path), "%s/%s/wirelab-httpd", dir, demo_variants[i]);
+		if (access(path, X_OK)) {
+			printf("wirelab demo: %s is not built, left out\n", demo_variants[i]);
+			continue;
+		}
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", list[0] ? "," : "", demo_variants[i]);
+	}
+	if (!list[0]) {
+		fprintf(stderr, "wirelab demo: none of the demo's variants is built (run make)\n");
+		return 2;
+	}
+	for (int i = 1; i < argc && n < 63; i++)
+		args[n++] = argv[i];
+	args[n] = NULL;
+	ret = sweep_opts_parse(n, (char **)args, &o, err, sizeof(err));
+	if (ret == 1) {
+		printf("usage: wirelab demo [sweep options]\n  a short default sweep (see wirelab sweep --help), "
+		       "then a table, the plots and the report\n");
+		return 0;
+	}
+	if (ret) {
+		fprintf(stderr, "wirelab demo: %s\n", err);
+		return 2;
+	}
+	ret = sweep_main(&o, dir, sizeof(dir));
+	sweep_opts_free(&o);
+	if (ret)
+		return ret;
+	if (print_table(dir))
+		return 1;
+	if (report_all(dir))
+		fprintf(stderr, "wirelab demo: the report could not be drawn (the table above stands)\n");
+	printf("\nresults: %s (points.csv, syscalls.csv, run.json, plots/, report.html); demo took %.0f s\n", dir,
+	       sweep_now() - t0);
+	return 0;
+}

@@ -1,0 +1,621 @@
+/*
+ * sweep_opts: `wirelab sweep`'s command line. Every option is checked here,
+ * before a namespace or a process exists, and a bad one is named.
+ */
+#include <errno.h>
+#include <fnmatch.h>
+#include <getopt.h>
+#include <sched.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "runs.h"
+#include "sweep.h"
+
+const char *const topo_names[] = {"loopback", "netns", "ssh", "vm"};
+static const char *const axis_vals[4][3] = {
+	{"epoll", "uring", NULL}, {"writev", "sendfile", NULL}, {"cork", "autocork", NULL}, {"plain", "tls", "ktls"}};
+static const char *const peer_list[] = {"nginx", "lighttpd", "h2o"};
+
+void sweep_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: wirelab sweep [options]\n"
+		"\n"
+		"Measure every chosen variant over file size x concurrency x repetition: each\n"
+		"point starts the server fresh (pinned), warms up, then runs wrk for the window\n"
+		"with the probes and /proc/stat read at its edges. Rows go to OUT/points.csv and\n"
+		"OUT/syscalls.csv as each point ends; OUT/run.json says how the run was made.\n"
+		"\n"
+		"  --variants LIST       names or globs (e.g. '*-sendfile-*-plain'), or all (default: all built)\n"
+		"  --sizes LIST          file sizes: 1k,64k,1m or a geometric range 1k..16m*4 (default 1k,64k,1m)\n"
+		"  --conns LIST          concurrent connections: 1,64 or 1..256*4 (default 1,64)\n"
+		"  --threads N           wrk threads (default 1; never more than the connections)\n"
+		"  --duration S          measured window, whole seconds (default 10)\n"
+		"  --warmup S            warm-up before each window, seconds (default 2; 0: none)\n"
+		"  --reps N              repetitions of every point (default 3)\n"
+		"  --connection-close    a new connection per request\n"
+		"  --topology T          loopback, netns or ssh (default netns where namespaces can be\n"
+		"                        made, else loopback); vm is not implemented yet\n"
+		"  --link-rate RATE      netns: tc tbf rate on the veth, e.g. 1gbit, 100mbit\n"
+		"  --mtu N               netns: MTU of the veth pair (68..65535)\n"
+		"  --offloads on|off     netns: TSO/GSO/GRO on the veth pair\n"
+		"  --client-host HOST    ssh: a host wrk runs on (repeat for several; load is split)\n"
+		"  --ssh-config FILE     ssh: ssh -F FILE (keys, ports, known hosts)\n"
+		"  --server-addr ADDR    ssh: the server's address the clients connect to (required)\n"
+		"  --server-cpus LIST    the server's CPUs, one thread each (default 0)\n"
+		"  --client-cpus LIST    wrk's CPUs (default 1, or 0 on a single core)\n"
+		"  --peers LIST          also sweep nginx, lighttpd, h2o (one worker, same CPUs and docroot)\n"
+		"  --no-probes           no BPF probes (CPU time from /proc; syscall, context switch and\n"
+		"                        segment columns stay empty)\n"
+		"  --out DIR             the run's folder (default results/<run-id>)\n"
+		"  --resume DIR          finish an interrupted run: its options, skipping finished points\n"
+		"  --build DIR           where <variant>/wirelab-httpd are (default: next to wirelab)\n");
+}
+
+enum {
+	O_VARIANTS = 256,
+	O_SIZES,
+	O_CONNS,
+	O_THREADS,
+	O_DURATION,
+	O_WARMUP,
+	O_REPS,
+	O_CLOSE,
+	O_TOPO,
+	O_RATE,
+	O_MTU,
+	O_OFFLOADS,
+	O_HOST,
+	O_SSHCFG,
+	O_SRVADDR,
+	O_SCPUS,
+	O_CCPUS,
+	O_PEERS,
+	O_NOPROBES,
+	O_OUT,
+	O_RESUME,
+	O_BUILD,
+	O_QUIET,
+	O_HELP,
+};
+
+static const struct option long_opts[] = {
+	{"variants", required_argument, 0, O_VARIANTS},
+	{"sizes", required_argument, 0, O_SIZES},
+	{"conns", required_argument, 0, O_CONNS},
+	{"threads", required_argument, 0, O_THREADS},
+	{"duration", required_argument, 0, O_DURATION},
+	{"warmup", required_argument, 0, O_WARMUP},
+	{"reps", required_argument, 0, O_REPS},
+	{"connection-close", no_argument, 0, O_CLOSE},
+	{"topology", required_argument, 0, O_TOPO},
+	{"link-rate", required_argument, 0, O_RATE},
+	{"mtu", required_argument, 0, O_MTU},
+	{"offloads", required_argument, 0, O_OFFLOADS},
+	{"client-host", required_argument, 0, O_HOST},
+	{"ssh-config", required_argument, 0, O_SSHCFG},
+	{"server-addr", required_argument, 0, O_SRVADDR},
+	{"server-cpus", required_argument, 0, O_SCPUS},
+	{"client-cpus", required_argument, 0, O_CCPUS},
+	{"peers", required_argument, 0, O_PEERS},
+	{"no-probes", no_argument, 0, O_NOPROBES},
+	{"out", required_argument, 0, O_OUT},
+	{"resume", required_argument, 0, O_RESUME},
+	{"build", required_argument, 0, O_BUILD},
+	{"quiet", no_argument, 0, O_QUIET},
+	{"help", no_argument, 0, O_HELP},
+	{0, 0, 0, 0},
+};
+
+int sweep_is_peer(const char *v)
+{
+	for (size_t i = 0; i < sizeof(peer_list) / sizeof(peer_list[0]); i++)
+		if (!strcmp(v, peer_list[i]))
+			return 1;
+	return 0;
+}
+
+/* Split a variant name into its axes; -EINVAL unless it is one of the 20. */
+int sweep_variant_axes(const char *v, char axes[4][16])
+{
+	char buf[80], *save = NULL, *tok = buf;
+	int n = 0;
+
+	if (strlen(v) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, v);
+	for (tok = strtok_r(buf, "-", &save); tok; tok = strtok_r(NULL, "-", &save), n++) {
+		int ok = 0;
+		if (n >= 4)
+			return -EINVAL;
+		for (int i = 0; i < 3 && axis_vals[n][i]; i++)
+			ok |= !strcmp(tok, axis_vals[n][i]);
+		if (!ok)
+			return -EINVAL;
+		snprintf(axes[n], 16, "%s", tok);
+	}
+	if (n != 4 || (!strcmp(axes[1], "sendfile") && !strcmp(axes[3], "tls")))
+		return -EINVAL;
+	return 0;
+}
+
+/* The 20 valid variant names, in matrix order. */
+static int all_variants(char names[][48])
+{
+	int n = 0;
+
+	for (int l = 0; l < 2; l++)
+		for (int s = 0; s < 2; s++)
+			for (int c = 0; c < 2; c++)
+				for (int t = 0; t < 3; t++) {
+					if (s == 1 && t == 1)
+						continue; /* tls+sendfile: no zero-copy path */
+					snprintf(names[n++], 48, "%s-%s-%s-%s", axis_vals[0][l], axis_vals[1][s],
+						 axis_vals[2][c], axis_vals[3][t]);
+				}
+	return n;
+}
+
+int sweep_self_dir(char *buf, size_t len)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, len - 1);
+	char *slash;
+
+	if (n <= 0)
+		return -errno;
+	buf[n] = 0;
+	slash = strrchr(buf, '/');
+	if (slash)
+		*slash = 0;
+	return 0;
+}
+
+static int is_built(const struct sweep_opts *o, const char *v)
+{
+	char path[PATH_MAX];
+
+	if (snprintf(path, sizeof(path), "%s/%s/wirelab-httpd", o->build, v) >= (int)sizeof(path))
+		return 0;
+	return !access(path, X_OK);
+}
+
+static int add_variant(struct sweep_opts *o, const char *v, char *err, size_t errlen)
+{
+	for (int i = 0; i < o->nvariants; i++)
+		if (!strcmp(o->variants[i], v))
+			return 0;
+	if (o->nvariants == SWEEP_MAX_VARIANTS) {
+		snprintf(err, errlen, "--variants: more than %d", SWEEP_MAX_VARIANTS);
+		return -E2BIG;
+	}
+	o->variants[o->nvariants] = strdup(v);
+	return o->variants[o->nvariants++] ? 0 : -ENOMEM;
+}
+
+static int resolve_variants(struct sweep_opts *o, const char *list, char *err, size_t errlen)
+{
+	char all[24][48], *copy = strdup(list), *save = NULL, *tok;
+	int nall = all_variants(all), ret = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	for (tok = strtok_r(copy, ",", &save); tok && !ret; tok = strtok_r(NULL, ",", &save)) {
+		char axes[4][16];
+		int matched = 0, built = 0;
+
+		if (!strcmp(tok, "all")) {
+			for (int i = 0; i < nall && !ret; i++)
+				if (is_built(o, all[i]) && (built = 1))
+					ret = add_variant(o, all[i], err, errlen);
+			if (!built && !ret) {
+				snprintf(err, errlen, "--variants all: no variant is built under %s (run make)",
+					 o->build);
+				ret = -ENOENT;
+			}
+			continue;
+		}
+		if (!strpbrk(tok, "*?[")) {
+			if (sweep_variant_axes(tok, axes)) {
+				snprintf(err, errlen,
+					 "--variants: '%s' is not a variant (loop-send-cork-tls: epoll|uring, "
+					 "writev|sendfile, cork|autocork, plain|tls|ktls; tls+sendfile is not one)",
+					 tok);
+				ret = -EINVAL;
+			} else if (!is_built(o, tok)) {
+				snprintf(err, errlen,
+					 "--variants: '%s' is a valid variant but is not built (%s/%s/wirelab-httpd "
+					 "missing; make VARIANT=%s)",
+					 tok, o->build, tok, tok);
+				ret = -ENOENT;
+			} else
+				ret = add_variant(o, tok, err, errlen);
+			continue;
+		}
+		for (int i = 0; i < nall && !ret; i++) {
+			if (fnmatch(tok, all[i], 0))
+				continue;
+			matched = 1;
+			if (is_built(o, all[i]) && (built = 1))
+				ret = add_variant(o, all[i], err, errlen);
+		}
+		if (!ret && !matched) {
+			snprintf(err, errlen, "--variants: '%s' matches no variant", tok);
+			ret = -EINVAL;
+		} else if (!ret && !built) {
+			snprintf(err, errlen, "--variants: '%s' matches only variants that are not built (make)", tok);
+			ret = -ENOENT;
+		}
+	}
+	free(copy);
+	return ret;
+}
+
+static int parse_one(int sizes, const char *s, long *v)
+{
+	char *end;
+
+	if (sizes)
+		return runs_parse_size(s, v);
+	errno = 0;
+	*v = strtol(s, &end, 10);
+	return errno || !*s || *end ? -EINVAL : 0;
+}
+
+/*
+ * A list of positive numbers: "a,b,c" or a geometric range "lo..hi*f"
+ * (lo, lo*f, ... up to hi). Sizes take k/m/g suffixes (binary).
+ */
+static int parse_list(const char *opt, const char *s, int sizes, long *out, int max, long lo_ok, long hi_ok,
+		      char *err, size_t errlen)
+{
+	char *copy = strdup(s), *save = NULL, *tok;
+	int n = 0, ret = -EINVAL;
+
+	if (!copy)
+		return -ENOMEM;
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		char *dots = strstr(tok, ".."), *star = NULL;
+		long lo, hi, f = 0;
+
+		if (dots) {
+			*dots = 0;
+			star = strchr(dots + 2, '*');
+			if (!star)
+				goto bad;
+			*star = 0;
+			char *end;
+			f = strtol(star + 1, &end, 10);
+			if (*end || f < 2)
+				goto bad;
+		}
+		if (parse_one(sizes, tok, &lo))
+			goto bad;
+		hi = lo;
+		if (dots && (parse_one(sizes, dots + 2, &hi) || hi < lo))
+			goto bad;
+		if (lo < lo_ok || hi > hi_ok) {
+			snprintf(err, errlen, "%s '%s': values must lie in %ld..%ld", opt, s, lo_ok, hi_ok);
+			goto cleanup;
+		}
+		for (long v = lo; v <= hi; v = f ? v * f : hi + 1) {
+			if (n == max) {
+				snprintf(err, errlen, "%s '%s': more than %d values", opt, s, max);
+				goto cleanup;
+			}
+			for (int i = 0; i < n; i++)
+				if (out[i] == v)
+					goto dup;
+			out[n++] = v;
+dup:
+			if (!f)
+				break;
+		}
+	}
+	if (!n)
+		goto bad;
+	ret = n;
+	goto cleanup;
+bad:
+	snprintf(err, errlen, "%s '%s': expected a list such as %s or a range such as %s", opt, s,
+		 sizes ? "1k,64k,1m" : "1,64", sizes ? "1k..16m*4" : "1..256*4");
+cleanup:
+	free(copy);
+	return ret;
+}
+
+static int parse_int(const char *opt, const char *s, long lo, long hi, int *out, char *err, size_t errlen)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || !*s || (*end && strcmp(end, "s")) || v < lo || v > hi) {
+		snprintf(err, errlen, "%s '%s': expected a whole number in %ld..%ld", opt, s, lo, hi);
+		return -EINVAL;
+	}
+	*out = (int)v;
+	return 0;
+}
+
+int sweep_parse_cpus(const char *s, int *cpus, int max)
+{
+	int n = 0;
+	const char *p = s;
+
+	while (*p) {
+		char *end;
+		long a = strtol(p, &end, 10), b;
+		if (end == p || a < 0)
+			return -EINVAL;
+		b = a;
+		if (*end == '-') {
+			p = end + 1;
+			b = strtol(p, &end, 10);
+			if (end == p || b < a)
+				return -EINVAL;
+		}
+		for (long c = a; c <= b; c++) {
+			if (n == max || c >= CPU_SETSIZE)
+				return -EINVAL;
+			cpus[n++] = (int)c;
+		}
+		if (*end == ',')
+			end++;
+		else if (*end)
+			return -EINVAL;
+		p = end;
+	}
+	return n ? n : -EINVAL;
+}
+
+static int check_cpus(const char *opt, const char *s, int *list, int *n, char *err, size_t errlen)
+{
+	long online = sysconf(_SC_NPROCESSORS_ONLN);
+
+	*n = sweep_parse_cpus(s, list, SWEEP_MAX_CPUS);
+	if (*n < 0) {
+		snprintf(err, errlen, "%s '%s': expected a CPU list such as 0 or 0,2-3", opt, s);
+		return -EINVAL;
+	}
+	for (int i = 0; i < *n; i++)
+		if (list[i] >= online) {
+			snprintf(err, errlen, "%s '%s': CPU %d is not online (%ld CPUs)", opt, s, list[i], online);
+			return -EINVAL;
+		}
+	return 0;
+}
+
+/* Namespaces need root and a working `ip netns`. */
+static int can_netns(void)
+{
+	return geteuid() == 0 && !access("/usr/sbin/ip", X_OK) && !access("/proc/self/ns/net", R_OK);
+}
+
+static int check_rate(const char *s)
+{
+	char *end;
+	double v = strtod(s, &end);
+	static const char *const units[] = {"bit", "kbit", "mbit", "gbit", "tbit", "bps", "kbps", "mbps", "gbps"};
+
+	if (end == s || v <= 0)
+		return -EINVAL;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (!strcmp(end, units[i]))
+			return 0;
+	return -EINVAL;
+}
+
+int sweep_opts_parse(int argc, char **argv, struct sweep_opts *o, char *err, size_t errlen)
+{
+	const char *variants = "all", *sizes = "1k,64k,1m", *conns = "1,64", *topo = NULL, *peers = NULL;
+	long tmp[SWEEP_MAX_SIZES];
+	int c, ret = -EINVAL;
+
+	memset(o, 0, sizeof(*o));
+	o->threads = 1;
+	o->duration = 10;
+	o->warmup = 2;
+	o->reps = 3;
+	o->offloads = -1;
+	o->argc = argc;
+	o->argv = argv;
+	snprintf(o->server_cpus, sizeof(o->server_cpus), "0");
+	snprintf(o->client_cpus, sizeof(o->client_cpus), "%d", sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 1 : 0);
+	if (sweep_self_dir(o->build, sizeof(o->build)))
+		snprintf(o->build, sizeof(o->build), "build");
+	if (snprintf(o->lua, sizeof(o->lua), "%s/wrk-summary.lua", o->build) >= (int)sizeof(o->lua))
+		o->lua[0] = 0;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", long_opts, NULL)) != -1) {
+		const char *a = optarg;
+		switch (c) {
+		case O_VARIANTS: variants = a; break;
+		case O_SIZES: sizes = a; break;
+		case O_CONNS: conns = a; break;
+		case O_THREADS:
+			if (parse_int("--threads", a, 1, 64, &o->threads, err, errlen))
+				return -EINVAL;
+			break;
+		case O_DURATION:
+			if (parse_int("--duration", a, 1, 3600, &o->duration, err, errlen))
+				return -EINVAL;
+			break;
+		case O_WARMUP: {
+			char *end;
+			o->warmup = strtod(a, &end);
+			if (end == a || (*end && strcmp(end, "s")) || o->warmup < 0 || o->warmup > 600) {
+				snprintf(err, errlen, "--warmup '%s': expected seconds in 0..600, e.g. 0.5", a);
+				return -EINVAL;
+			}
+			break;
+		}
+		case O_REPS:
+			if (parse_int("--reps", a, 1, 100, &o->reps, err, errlen))
+				return -EINVAL;
+			break;
+		case O_CLOSE: o->conn_close = 1; break;
+		case O_TOPO: topo = a; break;
+		case O_RATE:
+			if (check_rate(a) || strlen(a) >= sizeof(o->link_rate)) {
+				snprintf(err, errlen, "--link-rate '%s': expected a rate such as 1gbit or 100mbit", a);
+				return -EINVAL;
+			}
+			snprintf(o->link_rate, sizeof(o->link_rate), "%s", a);
+			break;
+		case O_MTU:
+			if (parse_int("--mtu", a, 68, 65535, &o->mtu, err, errlen))
+				return -EINVAL;
+			break;
+		case O_OFFLOADS:
+			if (strcmp(a, "on") && strcmp(a, "off")) {
+				snprintf(err, errlen, "--offloads '%s': expected on or off", a);
+				return -EINVAL;
+			}
+			o->offloads = !strcmp(a, "on");
+			break;
+		case O_HOST:
+			if (o->nclient_hosts == SWEEP_MAX_HOSTS || !*a || strpbrk(a, " '\"\\;&|$`")) {
+				snprintf(err, errlen, "--client-host '%s': expected [user@]host (at most %d)", a,
+					 SWEEP_MAX_HOSTS);
+				return -EINVAL;
+			}
+			o->client_hosts[o->nclient_hosts++] = (char *)a;
+			break;
+		case O_SSHCFG:
+			if (access(a, R_OK)) {
+				snprintf(err, errlen, "--ssh-config '%s': cannot read it", a);
+				return -EINVAL;
+			}
+			snprintf(o->ssh_config, sizeof(o->ssh_config), "%s", a);
+			break;
+		case O_SRVADDR:
+			if (strlen(a) >= sizeof(o->server_addr) || strspn(a, "0123456789.") != strlen(a)) {
+				snprintf(err, errlen, "--server-addr '%s': expected an IPv4 address", a);
+				return -EINVAL;
+			}
+			snprintf(o->server_addr, sizeof(o->server_addr), "%s", a);
+			break;
+		case O_SCPUS: snprintf(o->server_cpus, sizeof(o->server_cpus), "%s", a); break;
+		case O_CCPUS: snprintf(o->client_cpus, sizeof(o->client_cpus), "%s", a); break;
+		case O_PEERS: peers = a; break;
+		case O_NOPROBES: o->no_probes = 1; break;
+		case O_OUT: snprintf(o->out, sizeof(o->out), "%s", a); break;
+		case O_RESUME:
+			snprintf(o->out, sizeof(o->out), "%s", a);
+			o->resume = 1;
+			break;
+		case O_BUILD:
+			snprintf(o->build, sizeof(o->build), "%s", a);
+			break;
+		case O_QUIET: o->quiet = 1; break;
+		case O_HELP: return 1;
+		case ':': snprintf(err, errlen, "%s needs a value", argv[optind - 1]); return -EINVAL;
+		default: snprintf(err, errlen, "unknown option '%s'", argv[optind - 1]); return -EINVAL;
+		}
+	}
+	if (optind < argc) {
+		snprintf(err, errlen, "unexpected argument '%s'", argv[optind]);
+		return -EINVAL;
+	}
+	if ((ret = parse_list("--sizes", sizes, 1, o->sizes, SWEEP_MAX_SIZES, 0, 1L << 30, err, errlen)) < 0)
+		return ret;
+	o->nsizes = ret;
+	if ((ret = parse_list("--conns", conns, 0, tmp, SWEEP_MAX_CONNS, 1, 100000, err, errlen)) < 0)
+		return ret;
+	o->nconns = ret;
+	for (int i = 0; i < ret; i++)
+		o->conns[i] = (int)tmp[i];
+	if (check_cpus("--server-cpus", o->server_cpus, o->server_cpu_list, &o->nserver_cpus, err, errlen) ||
+	    check_cpus("--client-cpus", o->client_cpus, o->client_cpu_list, &o->nclient_cpus, err, errlen))
+		return -EINVAL;
+	if (!topo)
+		o->topology = o->nclient_hosts ? TOPO_SSH : can_netns() ? TOPO_NETNS : TOPO_LOOPBACK;
+	else {
+		int found = 0;
+		for (int i = 0; i < 4; i++)
+			if (!strcmp(topo, topo_names[i]) && (found = 1))
+				o->topology = i;
+		if (!found) {
+			snprintf(err, errlen, "--topology '%s': expected loopback, netns, ssh or vm", topo);
+			return -EINVAL;
+		}
+	}
+	if (o->topology == TOPO_VM) {
+		snprintf(err, errlen,
+			 "--topology vm: not implemented yet; run the sweep inside scripts/labvm by hand "
+			 "(wirelab sweep --topology loopback)");
+		return -ENOTSUP;
+	}
+	if (o->topology == TOPO_NETNS && !can_netns()) {
+		snprintf(err, errlen, "--topology netns: needs root and iproute2 (ip netns); try --topology loopback");
+		return -EPERM;
+	}
+	if (o->topology != TOPO_NETNS && (o->link_rate[0] || o->mtu || o->offloads >= 0)) {
+		snprintf(err, errlen, "--%s applies to --topology netns only",
+			 o->link_rate[0] ? "link-rate" : o->mtu ? "mtu" : "offloads");
+		return -EINVAL;
+	}
+	if (o->topology == TOPO_SSH && (!o->nclient_hosts || !o->server_addr[0])) {
+		snprintf(err, errlen, "--topology ssh: needs %s",
+			 !o->nclient_hosts ? "--client-host HOST" : "--server-addr ADDR (the server's address as the clients see it)");
+		return -EINVAL;
+	}
+	if (o->topology != TOPO_SSH && (o->nclient_hosts || o->server_addr[0] || o->ssh_config[0])) {
+		snprintf(err, errlen, "--%s applies to --topology ssh only",
+			 o->nclient_hosts ? "client-host" : o->server_addr[0] ? "server-addr" : "ssh-config");
+		return -EINVAL;
+	}
+	if (access(o->lua, R_OK)) {
+		snprintf(err, errlen, "%s: the wrk script is missing (make builds it next to wirelab)", o->lua);
+		return -ENOENT;
+	}
+	if (o->resume) {
+		struct stat st;
+		if (stat(o->out, &st) || !S_ISDIR(st.st_mode)) {
+			snprintf(err, errlen, "--resume '%s': not a run folder", o->out);
+			return -ENOENT;
+		}
+	}
+	if ((ret = resolve_variants(o, variants, err, errlen)))
+		return ret;
+	if (peers) {
+		char *copy = strdup(peers), *save = NULL, *tok;
+		ret = 0;
+		for (tok = strtok_r(copy, ",", &save); tok && !ret; tok = strtok_r(NULL, ",", &save)) {
+			char bin[64];
+			if (!sweep_is_peer(tok)) {
+				snprintf(err, errlen, "--peers: '%s' is not a peer (nginx, lighttpd, h2o)", tok);
+				ret = -EINVAL;
+				break;
+			}
+			snprintf(bin, sizeof(bin), "%s/%s", !strcmp(tok, "h2o") ? "/usr/bin" : "/usr/sbin", tok);
+			if (access(bin, X_OK)) {
+				snprintf(err, errlen, "--peers: %s is not installed (%s; scripts/install-deps)", tok, bin);
+				ret = -ENOENT;
+				break;
+			}
+			int before = o->nvariants;
+			ret = add_variant(o, tok, err, errlen);
+			o->npeers += o->nvariants - before;
+		}
+		free(copy);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+void sweep_opts_free(struct sweep_opts *o)
+{
+	for (int i = 0; i < o->nvariants; i++)
+		free(o->variants[i]);
+	o->nvariants = 0;
+}
