@@ -31,6 +31,11 @@ void report_nearest(const struct runs_run *run, long size, long conns, long *msi
 /* Print the decision table for metric m. */
 void report_decision_table(FILE *f, const struct runs_run *run, int m, int html);
 
+/* s with <, >, & and " escaped for HTML. */
+void report_html_text(FILE *f, const char *s);
+/* The syscall breakdown table of the report (nothing without syscalls.csv). */
+void report_syscalls_html(FILE *f, const struct runs_run *run);
+
 /* A sentence on what alpha can detect with n1 vs n2 repetitions. */
 void report_power_note(FILE *f, size_t n1, size_t n2, double alpha);
 

@@ -9,7 +9,7 @@
 
 #include "report.h"
 
-static void html_text(FILE *f, const char *s)
+void report_html_text(FILE *f, const char *s)
 {
 	for (; s && *s; s++)
 		switch (*s) {
@@ -68,7 +68,7 @@ static void settings_rows(FILE *f, json_t *v, const char *prefix)
 		return;
 	}
 	fputs("<tr><th>", f);
-	html_text(f, prefix);
+	report_html_text(f, prefix);
 	fputs("</th><td>", f);
 	if (json_is_array(v)) {
 		json_array_foreach(v, i, sub)
@@ -77,12 +77,12 @@ static void settings_rows(FILE *f, json_t *v, const char *prefix)
 				json_is_string(sub) ? NULL : json_dumps(sub, JSON_ENCODE_ANY | JSON_COMPACT);
 			if (i)
 				fputs(", ", f);
-			html_text(f, s ? s : json_string_value(sub));
+			report_html_text(f, s ? s : json_string_value(sub));
 			free(s);
 		}
 	} else {
 		char *s = json_is_string(v) ? NULL : json_dumps(v, JSON_ENCODE_ANY);
-		html_text(f, s ? s : json_string_value(v));
+		report_html_text(f, s ? s : json_string_value(v));
 		free(s);
 	}
 	fputs("</td></tr>\n", f);
@@ -117,20 +117,20 @@ static int write_html(const struct runs_run *run, json_t *plots, const char *pat
 	if (!f)
 		return -errno;
 	fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>wirelab run ");
-	html_text(f, run->id ? run->id : run->dir);
+	report_html_text(f, run->id ? run->id : run->dir);
 	fprintf(f, "</title><style>%s</style>\n%s</head><body>\n<h1>wirelab run ", style, check_script);
-	html_text(f, run->id ? run->id : run->dir);
+	report_html_text(f, run->id ? run->id : run->dir);
 	fprintf(f, "</h1>\n<p id=\"plot-check\">plots not checked (scripts off)</p>\n<p>");
 	fprintf(f, "Host ");
-	html_text(f, run->host ? run->host : "?");
+	report_html_text(f, run->host ? run->host : "?");
 	fprintf(f, ", kernel ");
-	html_text(f, run->kernel ? run->kernel : "?");
+	report_html_text(f, run->kernel ? run->kernel : "?");
 	fprintf(f, ", CPU ");
-	html_text(f, run->cpu ? run->cpu : "?");
+	report_html_text(f, run->cpu ? run->cpu : "?");
 	fprintf(f, " (%ld cores), topology ", run->cores);
-	html_text(f, run->topology ? run->topology : "?");
+	report_html_text(f, run->topology ? run->topology : "?");
 	fprintf(f, ", commit ");
-	html_text(f, run->commit ? run->commit : "?");
+	report_html_text(f, run->commit ? run->commit : "?");
 	fprintf(f,
 		". %zu measured windows in %zu cells. Medians over repetitions; intervals are "
 		"distribution-free intervals of the median (order statistics): with fewer than 6 repetitions "
@@ -147,7 +147,7 @@ static int write_html(const struct runs_run *run, json_t *plots, const char *pat
 		fprintf(f, "<li>none: every window was measured and none was client-bound</li>\n");
 	for (i = 0; i < run->nnotes; i++) {
 		fputs("<li>", f);
-		html_text(f, run->notes[i]);
+		report_html_text(f, run->notes[i]);
 		fputs("</li>\n", f);
 	}
 	fprintf(f,
@@ -172,10 +172,11 @@ static int write_html(const struct runs_run *run, json_t *plots, const char *pat
 		json_array_foreach(xs, k, x)
 		{
 			fputs("<br>crossover: ", f);
-			html_text(f, json_string_value(json_object_get(x, "text")));
+			report_html_text(f, json_string_value(json_object_get(x, "text")));
 		}
 		fprintf(f, "</figcaption></figure>\n");
 	}
+	report_syscalls_html(f, run);
 	fprintf(f, "<h2>Settings (run.json)</h2>\n<table>\n");
 	settings_rows(f, run->meta, "");
 	fprintf(f, "</table>\n</body></html>\n");
