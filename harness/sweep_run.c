@@ -103,6 +103,8 @@ int sweep_main(struct sweep_opts *o, char *run_dir_out, size_t len)
 		corpus[0] = 0;
 		goto cleanup;
 	}
+	/* peers drop to an unprivileged user: the docroot must be readable */
+	chmod(corpus, 0755);
 	if (sweep_corpus(corpus, o->sizes, o->nsizes, err, sizeof(err)))
 		goto cleanup;
 	for (int v = 0; v < o->nvariants; v++) {
