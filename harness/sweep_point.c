@@ -45,6 +45,19 @@ static double cores_busy_s(const int *cpus, int n)
 	return sum;
 }
 
+/* Neither interrupted nor a dead server; else the point failed and why. */
+static int going_on(struct sweep_srv *srv, struct point_result *r, const char *when)
+{
+	if (sweep_stop)
+		snprintf(r->reason, sizeof(r->reason), "interrupted");
+	else if (sweep_srv_alive(srv, r->reason, sizeof(r->reason)))
+		return 1;
+	else
+		strncat(r->reason, when, sizeof(r->reason) - strlen(r->reason) - 1);
+	r->status = PT_FAILED;
+	return 0;
+}
+
 int sweep_point_run(const struct sweep_opts *o, const struct topo *t, const struct sweep_point *p, const char *root,
 		    const char *tls_dir, struct point_result *r, char *probe_note, size_t notelen)
 {
@@ -77,16 +90,8 @@ int sweep_point_run(const struct sweep_opts *o, const struct topo *t, const stru
 		sweep_wrk_run(o, t, p, srv.port, tls, (int)ceil(o->warmup) + (t->kind != TOPO_SSH), o->warmup, &w,
 			      why, sizeof(why));
 	}
-	if (sweep_stop) {
-		r->status = PT_FAILED;
-		snprintf(r->reason, sizeof(r->reason), "interrupted");
+	if (!going_on(&srv, r, " (during warm-up)"))
 		goto cleanup;
-	}
-	if (!sweep_srv_alive(&srv, r->reason, sizeof(r->reason))) {
-		r->status = PT_FAILED;
-		strncat(r->reason, " (during warm-up)", sizeof(r->reason) - strlen(r->reason) - 1);
-		goto cleanup;
-	}
 	if (probe)
 		wl_probe_read(probe, &a);
 	core0 = cores_busy_s(o->server_cpu_list, o->nserver_cpus);
@@ -96,15 +101,8 @@ int sweep_point_run(const struct sweep_opts *o, const struct topo *t, const stru
 		wl_probe_read(probe, &b);
 	core1 = cores_busy_s(o->server_cpu_list, o->nserver_cpus);
 	cpu1 = sweep_srv_proc_cpu(&srv);
-	if (sweep_stop) {
-		r->status = PT_FAILED;
-		snprintf(r->reason, sizeof(r->reason), "interrupted");
+	if (!going_on(&srv, r, ""))
 		goto cleanup;
-	}
-	if (!sweep_srv_alive(&srv, r->reason, sizeof(r->reason))) {
-		r->status = PT_FAILED;
-		goto cleanup;
-	}
 	if (ret) {
 		r->status = PT_FAILED;
 		goto cleanup;
