@@ -139,7 +139,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&rq, 0, sizeof(rq));
 	err = http_parse(buf, (uint32_t)n, &rq);
 	if (err) {
-		if (err != -400 && err != -405 && err != -413 && err != -431 && err != -501 && err != -505)
+		if (err != -400 && err != -405 && err != -414 && err != -413 && err != -431 && err != -501 &&
+		    err != -505)
 			fz_fail("http_parse status");
 		goto cleanup;
 	}

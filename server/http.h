@@ -46,8 +46,10 @@ int http_head_end(const char *buf, size_t len, size_t *scan);
 /*
  * http_parse: parse a complete head of head_len bytes. Returns 0 or a
  * negative HTTP status: -400 malformed, -405 a method we do not serve,
- * -413 body too large, -431 too many fields, -501 unknown method or a
- * Transfer-Encoding, -505 a major version other than 1.
+ * -413 body too large, -414 a request line over HTTP_MAX_LINE (a head
+ * that arrives whole in one read is not length-checked by http_head_end),
+ * -431 too many fields, -501 unknown method or a Transfer-Encoding, -505 a
+ * major version other than 1.
  */
 int http_parse(const char *buf, uint32_t head_len, struct http_req *r);
 
