@@ -81,16 +81,6 @@ static void free_dead(struct ep *ep)
 	}
 }
 
-void ep_set_cork(struct conn *c, int on)
-{
-	if (setsockopt(c->fd, IPPROTO_TCP, TCP_CORK, &on, sizeof(on)) == 0) {
-		if (on)
-			c->flags |= CONN_CORKED;
-		else
-			c->flags &= ~CONN_CORKED;
-	}
-}
-
 /* After an error answer: stop sending, read what the client still sends,
  * close at its EOF or the linger deadline. A plain close with unread
  * input would send RST and could destroy the answer in flight. */
@@ -207,25 +197,6 @@ static void on_event(struct conn *c, uint32_t ev)
 	}
 }
 
-/* Out of descriptors: give up the spare one to accept and at once close
- * the pending connection, so the listener stops firing and the client
- * learns at once (libev's trick). */
-static void shed_one(struct worker *w)
-{
-	int fd;
-
-	if (w->reserve_fd >= 0) {
-		close(w->reserve_fd);
-		w->reserve_fd = -1;
-	}
-	fd = accept4(w->lfd, NULL, NULL, SOCK_CLOEXEC);
-	if (fd >= 0) {
-		close(fd);
-		w->accept_drops++;
-	}
-	w->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-}
-
 static void on_accept(struct worker *w, struct ep *ep)
 {
 	int k;
@@ -246,7 +217,7 @@ static void on_accept(struct worker *w, struct ep *ep)
 			case ENFILE:
 			case ENOBUFS:
 			case ENOMEM:
-				shed_one(w);
+				srv_shed_one(w);
 				return;
 			default: /* EAGAIN and the rest: wait for the next event */
 				return;
@@ -263,12 +234,8 @@ static void on_accept(struct worker *w, struct ep *ep)
 			close(fd);
 			continue;
 		}
-		if (srv_cfg.alog_fd >= 0) {
-			if (sa.ss_family == AF_INET)
-				inet_ntop(AF_INET, &((struct sockaddr_in *)&sa)->sin_addr, c->peer, sizeof(c->peer));
-			else if (sa.ss_family == AF_INET6)
-				inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&sa)->sin6_addr, c->peer, sizeof(c->peer));
-		}
+		if (srv_cfg.alog_fd >= 0)
+			srv_peer_name(&sa, c->peer, sizeof(c->peer));
 		if (tx_conn_open(c) < 0) {
 			ep_close(c);
 			continue;

@@ -11,7 +11,4 @@ int ep_flush(struct conn *c);
 /* ep_close: close now; the struct is freed after the current batch. */
 void ep_close(struct conn *c);
 
-/* ep_set_cork: TCP_CORK on or off (cork variants). */
-void ep_set_cork(struct conn *c, int on);
-
 #endif

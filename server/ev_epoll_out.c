@@ -10,6 +10,7 @@
 
 #include "conn.h"
 #include "ev_epoll.h"
+#include "srv.h"
 #include "tx.h"
 
 #define EP_IOV 64
@@ -19,7 +20,7 @@ static void flush_done(struct conn *c)
 {
 #if WL_CORK
 	if (c->flags & CONN_CORKED)
-		ep_set_cork(c, 0); /* push the corked tail now */
+		srv_set_cork(c, 0); /* push the corked tail now */
 #else
 	(void)c;
 #endif
@@ -47,7 +48,7 @@ int ep_flush(struct conn *c)
 			if ((size_t)w < total) {
 #if WL_CORK
 				if (!(c->flags & CONN_CORKED))
-					ep_set_cork(c, 1);
+					srv_set_cork(c, 1);
 #endif
 				return 0;
 			}
@@ -57,7 +58,7 @@ int ep_flush(struct conn *c)
 		case -EAGAIN:
 #if WL_CORK
 			if (!(c->flags & CONN_CORKED))
-				ep_set_cork(c, 1);
+				srv_set_cork(c, 1);
 #endif
 			return 0;
 		case -EINTR:

@@ -23,10 +23,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
-#include <arpa/inet.h>
 
 #include "conn.h"
 #include "ev.h"
@@ -39,6 +40,12 @@
 #define UR_BATCH 256
 #define UR_SPIN_NS 200000 /* --sqpoll: how long to watch the CQ before entering to wait */
 #define UR_LINGER_MS 2000
+/* IORING_FEAT_MIN_TIMEOUT (Linux 6.13), newer than liburing 2.3's header */
+#define UR_FEAT_MIN_TIMEOUT (1U << 15)
+/* How long a wait may hold out for more completions than the first. 50 us
+ * is about a loopback client's turn-around (response read, next request
+ * written) measured here with wrk at 1 connection; see scripts/bench-uring. */
+#define UR_MIN_WAIT_US 50
 
 static int ur_flags(int sqpoll)
 {
@@ -152,16 +159,6 @@ struct io_uring_sqe *ur_sqe(struct ur *u)
 		sqe = io_uring_get_sqe(&u->ring);
 	}
 	return sqe;
-}
-
-void ur_set_cork(struct conn *c, int on)
-{
-	if (setsockopt(c->fd, IPPROTO_TCP, TCP_CORK, &on, sizeof(on)) == 0) {
-		if (on)
-			c->flags |= CONN_CORKED;
-		else
-			c->flags &= ~CONN_CORKED;
-	}
 }
 
 struct ur_pipe *ur_pipe_get(struct ur *u)
@@ -360,25 +357,6 @@ static void arm_accept(struct ur *u, struct worker *w)
 	io_uring_sqe_set_data64(sqe, UR_TAG_ACCEPT);
 }
 
-/* Out of descriptors: give up the spare one to accept and at once close
- * the pending connection, so the client learns at once (libev's trick).
- * The listener is non-blocking: this accept4 never waits. */
-static void shed_one(struct worker *w)
-{
-	int fd;
-
-	if (w->reserve_fd >= 0) {
-		close(w->reserve_fd);
-		w->reserve_fd = -1;
-	}
-	fd = accept4(w->lfd, NULL, NULL, SOCK_CLOEXEC);
-	if (fd >= 0) {
-		close(fd);
-		w->accept_drops++;
-	}
-	w->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-}
-
 static void new_conn(struct worker *w, struct ur *u, int fd)
 {
 	struct ur_conn *uc;
@@ -408,12 +386,8 @@ static void new_conn(struct worker *w, struct ur *u, int fd)
 		struct sockaddr_storage sa;
 		socklen_t salen = sizeof(sa);
 
-		if (getpeername(fd, (struct sockaddr *)&sa, &salen) == 0) {
-			if (sa.ss_family == AF_INET)
-				inet_ntop(AF_INET, &((struct sockaddr_in *)&sa)->sin_addr, c->peer, sizeof(c->peer));
-			else if (sa.ss_family == AF_INET6)
-				inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&sa)->sin6_addr, c->peer, sizeof(c->peer));
-		}
+		if (getpeername(fd, (struct sockaddr *)&sa, &salen) == 0)
+			srv_peer_name(&sa, c->peer, sizeof(c->peer));
 	}
 	if (tx_conn_open(c) < 0) {
 		ur_close(c);
@@ -437,7 +411,7 @@ static void on_accept(struct worker *w, struct ur *u, int res, unsigned flags, i
 	case ENFILE:
 	case ENOBUFS:
 	case ENOMEM:
-		shed_one(w);
+		srv_shed_one(w);
 		break;
 	default: /* ECONNABORTED, EINTR, EAGAIN: the next one will come */
 		break;
@@ -506,6 +480,8 @@ static int sqpoll_cpu(const struct worker *w)
 static int ur_setup(struct ur *u, struct worker *w)
 {
 	struct io_uring_params p = { .flags = (unsigned)ur_flags(srv_cfg.sqpoll), .cq_entries = UR_CQ };
+	const char *tune = getenv("WIRELAB_URING_TUNE");
+	int r;
 
 	if (srv_cfg.sqpoll) {
 		int cpu = sqpoll_cpu(w);
@@ -516,7 +492,41 @@ static int ur_setup(struct ur *u, struct worker *w)
 			p.sq_thread_cpu = (unsigned)cpu;
 		}
 	}
-	return io_uring_queue_init_params(UR_SQ, &u->ring, &p);
+	r = io_uring_queue_init_params(UR_SQ, &u->ring, &p);
+	/* WIRELAB_URING_TUNE=nominwait: measure what the min-wait batching buys */
+	if (r == 0 && (p.features & UR_FEAT_MIN_TIMEOUT) && !srv_cfg.sqpoll && !(tune && strstr(tune, "nominwait")))
+		u->min_wait_us = UR_MIN_WAIT_US;
+	return r;
+}
+
+/* Submit what is queued and wait, in one io_uring_enter. liburing 2.3
+ * cannot pass min_wait_usec (its getevents_arg calls the field pad), so
+ * this flushes the SQ tail as liburing does and enters itself. wait_nr is
+ * the sends just queued plus one: a send that completes during the submit
+ * does not end the wait, so the request that follows its response is
+ * reaped in the same enter; min_wait bounds what that costs when no
+ * request follows (the kernel returns after it with what it has). */
+static int ur_enter(struct ur *u, int64_t timeout_ms)
+{
+	struct io_uring_sq *sq = &u->ring.sq;
+	struct __kernel_timespec ts = { timeout_ms / 1000, (timeout_ms % 1000) * 1000000 };
+	struct io_uring_getevents_arg arg = {
+		.sigmask_sz = _NSIG / 8,
+		.pad = timeout_ms > 0 ? u->min_wait_us : 0, /* min_wait_usec */
+		.ts = (uint64_t)(uintptr_t)&ts,
+	};
+	unsigned tail = sq->sqe_tail, submit, wait_nr = u->min_wait_us ? u->nsend + 1 : 1;
+	long r;
+
+	if (sq->sqe_head != tail) {
+		sq->sqe_head = tail;
+		io_uring_smp_store_release(sq->ktail, tail);
+	}
+	submit = tail - io_uring_smp_load_acquire(sq->khead);
+	u->nsend = 0;
+	r = syscall(__NR_io_uring_enter, u->ring.ring_fd, submit, wait_nr,
+		    IORING_ENTER_GETEVENTS | IORING_ENTER_EXT_ARG, &arg, sizeof(arg));
+	return r < 0 ? -errno : (int)r;
 }
 
 /* --sqpoll: completions land without a syscall, so watch the CQ for a
@@ -611,16 +621,12 @@ int ev_worker_run(struct worker *w)
 	w->next_tick_ms = w->now_ms + 1000;
 	while (!stop) {
 		int64_t t = w->next_tick_ms - w->now_ms;
-		struct __kernel_timespec ts;
-		struct io_uring_cqe *cqe;
 		int r = 0;
 
 		if (t < 0)
 			t = 0;
-		ts.tv_sec = t / 1000;
-		ts.tv_nsec = (t % 1000) * 1000000;
 		if (!srv_cfg.sqpoll || !ur_spin(u))
-			r = io_uring_submit_and_wait_timeout(&u->ring, &cqe, 1, &ts, NULL);
+			r = ur_enter(u, t);
 		if (r < 0 && r != -ETIME && r != -EINTR && r != -EAGAIN && r != -EBUSY) {
 			err = r;
 			break;

@@ -53,6 +53,8 @@ struct ur {
 	int npipes;
 	uint64_t wake_val;
 	int nlive;           /* connections not yet closed and freed */
+	unsigned nsend;      /* sends queued since the last enter */
+	unsigned min_wait_us; /* 0: the kernel has no min_wait, or it is off */
 	char scratch[4096];  /* lingering connections' input, thrown away */
 };
 
@@ -61,9 +63,6 @@ struct io_uring_sqe *ur_sqe(struct ur *u);
 
 /* ur_close: cancel what is in flight; close and free once it is all back. */
 void ur_close(struct conn *c);
-
-/* ur_set_cork: TCP_CORK on or off (cork variants). */
-void ur_set_cork(struct conn *c, int on);
 
 /* ur_flush: start putting c's queue on the wire when no send is in flight.
  * The transport-specific submission lives in ev_uring_out.c. */

@@ -12,13 +12,14 @@
 
 #include "conn.h"
 #include "ev_uring.h"
+#include "srv.h"
 
 /* the cork axis, once the queue is empty */
 static void flush_done(struct conn *c)
 {
 #if WL_CORK
 	if (c->flags & CONN_CORKED)
-		ur_set_cork(c, 0); /* push the corked tail now */
+		srv_set_cork(c, 0); /* push the corked tail now */
 #else
 	(void)c;
 #endif
@@ -29,6 +30,7 @@ static void ur_prep_send(struct io_uring_sqe *sqe, struct conn *c, int op)
 	io_uring_sqe_set_data64(sqe, (uint64_t)(uintptr_t)c | (uint64_t)op);
 	UR_C(c)->inflight++;
 	UR_C(c)->chain_left++;
+	UR_W(c)->nsend++;
 }
 
 #if WL_SEND_WRITEV
@@ -71,7 +73,7 @@ void ur_send_done(struct conn *c, int op, int res)
 	conn_out_advance(c, (uint64_t)res);
 #if WL_CORK
 	if ((size_t)res < uc->want && !(c->flags & CONN_CORKED))
-		ur_set_cork(c, 1);
+		srv_set_cork(c, 1);
 #endif
 	if (!conn_out_pending(c))
 		flush_done(c);

@@ -1,6 +1,9 @@
 /* srv: what every loop backend shares: clocks and the once-a-second tick. */
 #include "srv.h"
 
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -35,4 +38,39 @@ void srv_tick(struct worker *w, void (*expire)(struct conn *c))
 	if (w->alog.len)
 		alog_flush(w);
 	w->next_tick_ms = w->now_ms + 1000;
+}
+
+/* libev's trick: the client learns at once, and the listener stops firing */
+void srv_shed_one(struct worker *w)
+{
+	int fd;
+
+	if (w->reserve_fd >= 0) {
+		close(w->reserve_fd);
+		w->reserve_fd = -1;
+	}
+	fd = accept4(w->lfd, NULL, NULL, SOCK_CLOEXEC);
+	if (fd >= 0) {
+		close(fd);
+		w->accept_drops++;
+	}
+	w->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+}
+
+void srv_peer_name(const struct sockaddr_storage *sa, char *out, size_t n)
+{
+	if (sa->ss_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, (socklen_t)n);
+	else if (sa->ss_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, (socklen_t)n);
+}
+
+void srv_set_cork(struct conn *c, int on)
+{
+	if (setsockopt(c->fd, IPPROTO_TCP, TCP_CORK, &on, sizeof(on)) == 0) {
+		if (on)
+			c->flags |= CONN_CORKED;
+		else
+			c->flags &= ~CONN_CORKED;
+	}
 }

@@ -74,4 +74,14 @@ void srv_clock(struct worker *w);
  * deadline passed, and flush the access log. */
 void srv_tick(struct worker *w, void (*expire)(struct conn *c));
 
+/* srv_shed_one: out of descriptors: give up the spare one to accept and at
+ * once close a pending connection (the listener is non-blocking). */
+void srv_shed_one(struct worker *w);
+
+/* srv_peer_name: the address of sa as text into out (the access log). */
+void srv_peer_name(const struct sockaddr_storage *sa, char *out, size_t n);
+
+/* srv_set_cork: TCP_CORK on or off, and CONN_CORKED with it (cork variants). */
+void srv_set_cork(struct conn *c, int on);
+
 #endif
