@@ -113,7 +113,7 @@ static void crossover_text(const struct crossover *x, char *buf, size_t len)
 	else
 		snprintf(hi, sizeof(hi), "above the largest size");
 	snprintf(buf, len,
-		 "%s vs %s: equal at about %s; interval %s to %s (nearest sizes where their intervals "
+		 "%s vs %s: equal at about %s (linear in bytes); interval %s to %s (nearest sizes where their intervals "
 		 "separate)%s",
 		 x->writev, x->sendfile, at, lo, hi,
 		 x->crossings > 1 ? "; the medians cross more than once" : "");
@@ -183,6 +183,7 @@ static int plot_one(struct plot_ctx *p, int m, int by_size, long fixed, char *er
 	int nx = by_size ? p->ns : p->nc;
 	const long *xs = by_size ? p->sizes : p->conns;
 	size_t nrep = 0;
+	double ymin = INFINITY, ymax = 0;
 
 	if (by_size) {
 		snprintf(name, sizeof(name), "%s_c%ld", mi->key, fixed);
@@ -219,6 +220,10 @@ static int plot_one(struct plot_ctx *p, int m, int by_size, long fixed, char *er
 				s.n);
 			if (s.n > nrep)
 				nrep = s.n;
+			if (s.lo > 0 && s.lo < ymin)
+				ymin = s.lo;
+			if (s.hi > ymax)
+				ymax = s.hi;
 			rows++;
 		}
 		if (rows) {
@@ -256,8 +261,13 @@ static int plot_one(struct plot_ctx *p, int m, int by_size, long fixed, char *er
 	}
 	if (nx > 0)
 		fprintf(gp, "set xrange [%g:%g]\n", xs[0] / 1.4 > 0 ? xs[0] / 1.4 : 0.5, xs[nx - 1] * 1.4);
-	fprintf(gp, "set yrange [0:*]\nset key outside bottom center horizontal font ',9' width 2\nset bars "
-		    "small\n");
+	/* latency tails span orders of magnitude (one stalled window's p99 is
+	 * seconds): a linear axis would flatten every median to the floor */
+	if (m == RUNS_P99 && ymin > 0 && ymax / ymin > 50)
+		fprintf(gp, "set logscale y 10\nset ylabel '%s, log scale'\n", mi->label);
+	else
+		fprintf(gp, "set yrange [0:*]\n");
+	fprintf(gp, "set key outside bottom center horizontal font ',9' width 2\nset bars small\n");
 	entry = json_pack("{s:s, s:s, s:s, s:s, s:s}", "name", name, "metric", mi->key, "title", title, "svg",
 			  "", "png", "");
 	if (by_size && m == RUNS_CPU)
