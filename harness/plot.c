@@ -113,7 +113,8 @@ static void crossover_text(const struct crossover *x, char *buf, size_t len)
 	else
 		snprintf(hi, sizeof(hi), "above the largest size");
 	snprintf(buf, len,
-		 "%s vs %s: equal at about %s (linear in bytes); interval %s to %s (nearest sizes where their intervals "
+		 "%s vs %s: equal at about %s (linear in bytes); interval %s to %s (nearest sizes where "
+		 "their intervals "
 		 "separate)%s",
 		 x->writev, x->sendfile, at, lo, hi,
 		 x->crossings > 1 ? "; the medians cross more than once" : "");
