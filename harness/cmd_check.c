@@ -134,7 +134,7 @@ static double chance_flag(const double *a, size_t na, double ma, const double *b
 
 static int check_runs(struct runs_run *base, struct runs_run *new, const struct check_opts *o)
 {
-	size_t cells = 0, tests = 0, regress = 0, improve = 0, untestable = 0, min_n = SIZE_MAX;
+	size_t cells = 0, tests = 0, regress = 0, improve = 0, untestable = 0, missing = 0, min_n = SIZE_MAX;
 	double chance = 0;
 
 	for (size_t i = 0; i < new->ncells; i++) {
@@ -186,6 +186,20 @@ static int check_runs(struct runs_run *base, struct runs_run *new, const struct 
 		}
 		cells += counted;
 	}
+	/* A cell BASE measured and NEW did not (its rows failed or were
+	 * skipped, or it is gone): for a CI job running the same sweep that is
+	 * a regression, never a silent pass. */
+	for (size_t i = 0; cells && i < base->ncells; i++) {
+		struct runs_cell *cb = &base->cells[i];
+		char sz[32];
+		if (runs_find(new, cb->variant, cb->size, cb->conns))
+			continue;
+		runs_size_str(cb->size, sz, sizeof(sz));
+		printf("MISSING     %-30s %9s %5ld conns  measured in BASE, not in NEW (see NEW's "
+		       "failed/skipped rows)\n",
+		       cb->variant, sz, cb->conns);
+		missing++;
+	}
 	if (!cells) {
 		fprintf(stderr,
 			"wirelab check: %s and %s have no cell (variant, size, concurrency) in common with "
@@ -211,7 +225,10 @@ static int check_runs(struct runs_run *base, struct runs_run *new, const struct 
 	       "      the %zu tests would flag a regression by chance if nothing had changed%s\n",
 	       chance, tests,
 	       chance >= 0.1 ? ": a flagged cell needs a re-run to confirm, or a larger --threshold." : ".");
-	return regress ? 1 : 0;
+	if (missing)
+		printf("%zu cell%s of BASE not measured in NEW: counted as regressions\n", missing,
+		       missing == 1 ? "" : "s");
+	return regress || missing ? 1 : 0;
 }
 
 int cmd_check(int argc, char **argv)
