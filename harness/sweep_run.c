@@ -32,8 +32,9 @@ static void fmt_dur(double s, char *buf, size_t len)
 		snprintf(buf, len, "%d:%02d", (int)s / 60, (int)s % 60);
 }
 
+/* detail: say why a point failed or was skipped (a skipped variant once) */
 static void progress_show(struct progress *pg, const struct sweep_point *p, const struct point_result *r,
-			  const struct sweep_opts *o)
+			  const struct sweep_opts *o, int detail)
 {
 	char el[16], eta[16], sz[32];
 	double elapsed = sweep_now() - pg->t0;
@@ -45,7 +46,7 @@ static void progress_show(struct progress *pg, const struct sweep_point *p, cons
 		fprintf(stderr, "\r\033[K[%d/%d] elapsed %s, ETA %s, last %.0f req/s (%s %s c%d rep %d %s)", pg->done,
 			pg->total, el, eta, pg->last_rps, p->variant, sz, p->conns, p->rep,
 			point_status_names[r->status]);
-		if (r->status == PT_FAILED || r->status == PT_SKIPPED)
+		if (detail && (r->status == PT_FAILED || r->status == PT_SKIPPED))
 			fprintf(stderr, "\n  %s: %s\n", point_status_names[r->status], r->reason);
 		return;
 	}
@@ -160,7 +161,8 @@ int sweep_main(struct sweep_opts *o, char *run_dir_out, size_t len)
 						free(r.sys_counts);
 						break;
 					}
-					if (r.status == PT_SKIPPED && !skip_reason[v][0])
+					int first_skip = r.status == PT_SKIPPED && !skip_reason[v][0];
+					if (first_skip)
 						snprintf(skip_reason[v], sizeof(skip_reason[v]), "%s", r.reason);
 					if (results_write(o, &topo, &p, &r)) {
 						snprintf(err, sizeof(err), "writing %.900s: %s", o->out, strerror(errno));
@@ -173,7 +175,7 @@ int sweep_main(struct sweep_opts *o, char *run_dir_out, size_t len)
 						pg.measured++;
 						pg.last_rps = r.rps;
 					}
-					progress_show(&pg, &p, &r, o);
+					progress_show(&pg, &p, &r, o, r.status == PT_FAILED || first_skip);
 				}
 	if (pg.tty)
 		fputc('\n', stderr);
