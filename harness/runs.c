@@ -185,12 +185,77 @@ static int cell_push(struct runs_cell *c, const double *vals)
 	return 0;
 }
 
+/* Rows that are not measurements (skipped, failed), tallied per variant,
+ * status and reason: a variant the kernel cannot run is one note, not one
+ * per window. map: "variant\tstatus\treason" -> {"n": windows, "cells": [...]} */
+static int tally_unmeasured(json_t *map, const char *variant, const char *status, const char *why, long size,
+			    long conns)
+{
+	char *key = NULL, sz[32], cell[64];
+	json_t *e;
+
+	if (!map || asprintf(&key, "%s\t%s\t%s", variant, status, why) < 0)
+		return -ENOMEM;
+	e = json_object_get(map, key);
+	if (!e) {
+		e = json_pack("{s:i, s:[]}", "n", 0, "cells");
+		json_object_set_new(map, key, e);
+	}
+	free(key);
+	if (!e)
+		return -ENOMEM;
+	json_object_set_new(e, "n", json_integer(json_integer_value(json_object_get(e, "n")) + 1));
+	runs_size_str(size, sz, sizeof(sz));
+	snprintf(cell, sizeof(cell), "%s, %ld connections", sz, conns);
+	json_t *cells = json_object_get(e, "cells");
+	size_t i;
+	json_t *c;
+	json_array_foreach(cells, i, c)
+	{
+		if (!strcmp(json_string_value(c), cell))
+			return 0;
+	}
+	json_array_append_new(cells, json_string(cell));
+	return 0;
+}
+
+static int note_unmeasured(struct runs_run *run, json_t *map)
+{
+	const char *key;
+	json_t *e;
+
+	json_object_foreach(map, key, e)
+	{
+		char variant[256] = "", status[64] = "";
+		const char *why = "";
+		json_t *cells = json_object_get(e, "cells");
+		size_t n = json_array_size(cells);
+		sscanf(key, "%255[^\t]\t%63[^\t]", variant, status);
+		/* the reason is everything after the second tab (a separate
+		 * pointer: foreach steps on from key itself) */
+		const char *t = strchr(key, '\t');
+		if (t && (t = strchr(t + 1, '\t')))
+			why = t + 1;
+		long windows = (long)json_integer_value(json_object_get(e, "n"));
+		if (add_note(run, "%s: %s in %ld window%s (%s%s%s)%s%s", variant, status, windows,
+			     windows == 1 ? "" : "s", json_string_value(json_array_get(cells, 0)),
+			     n > 1 ? " and " : "",
+			     n > 2   ? "other cells"
+			     : n > 1 ? json_string_value(json_array_get(cells, 1))
+				     : "",
+			     *why ? ": " : "", why))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 static int load_points(const char *dir, struct runs_run *run, char *err, size_t errlen)
 {
 	char path[PATH_MAX];
 	struct runs_csv csv;
 	int col_var, col_size, col_conns, col_status, col_reason, col_ax[4], col_m[RUNS_NMETRICS];
 	size_t skipped = 0, failed = 0, cb = 0;
+	json_t *unmeasured = json_object();
 	int ret;
 
 	snprintf(path, sizeof(path), "%s/points.csv", dir);
@@ -253,11 +318,8 @@ static int load_points(const char *dir, struct runs_run *run, char *err, size_t 
 				skipped++;
 			else
 				failed++;
-			char sz[32];
-			runs_size_str((long)size, sz, sizeof(sz));
-			const char *why = col_reason >= 0 ? row[col_reason] : "";
-			if (add_note(run, "%s at %s, %ld connections: %s%s%s", row[col_var], sz, (long)conns,
-				     status, *why ? ": " : "", why))
+			if (tally_unmeasured(unmeasured, row[col_var], status,
+					     col_reason >= 0 ? row[col_reason] : "", (long)size, (long)conns))
 				goto nomem;
 			continue;
 		}
@@ -281,6 +343,8 @@ static int load_points(const char *dir, struct runs_run *run, char *err, size_t 
 			 failed);
 		goto cleanup;
 	}
+	if (note_unmeasured(run, unmeasured))
+		goto nomem;
 	for (size_t i = 0; i < run->ncells; i++) {
 		struct runs_cell *c = &run->cells[i];
 		char sz[32];
@@ -299,6 +363,7 @@ nomem:
 	ret = -ENOMEM;
 	snprintf(err, errlen, "%s: out of memory", path);
 cleanup:
+	json_decref(unmeasured);
 	runs_csv_free(&csv);
 	return ret;
 }
