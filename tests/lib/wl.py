@@ -144,9 +144,16 @@ class Server:
 _client_ctx = None
 
 
-def connect(srv, timeout=10):
+def connect(srv, timeout=10, rcvbuf=None):
+    """rcvbuf: SO_RCVBUF set before connecting (it bounds the window scale)."""
     global _client_ctx
-    s = socket.create_connection((srv.host, srv.port), timeout=timeout)
+    if rcvbuf:
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+        s.settimeout(timeout)
+        s.connect((srv.host, srv.port))
+    else:
+        s = socket.create_connection((srv.host, srv.port), timeout=timeout)
     if TLS:
         # one context: building one loads the CA store (~45 ms), which made
         # 1000 connections outlast the server's header timeout
