@@ -51,14 +51,16 @@ int plot_decision_map(const struct runs_run *run, int m, char *err, size_t errle
 			for (k = 0; k < nv && strcmp(vars[k], d.best->variant); k++)
 				;
 			used[k] = 1;
-			char lab[64];
+			char lab[160];
 			if (!d.second)
 				snprintf(lab, sizeof(lab), "only one");
 			else if (d.apart)
-				snprintf(lab, sizeof(lab), "+%.0f%%", 100 * d.margin);
+				snprintf(lab, sizeof(lab), "%.0f%% better than %s", 100 * d.margin,
+					 d.second->variant);
 			else
-				snprintf(lab, sizeof(lab), "≈ %s", d.second->variant);
-			fprintf(dat, "%d %d %d \"%s\"\n", i, j, k + 1, lab);
+				snprintf(lab, sizeof(lab), "cannot tell apart from %s", d.second->variant);
+			/* two lines: the winner, then how sure */
+			fprintf(dat, "%d %d %d \"%s\" \"%s\"\n", i, j, k + 1, d.best->variant, lab);
 			cells++;
 		}
 	if (!cells) {
@@ -68,9 +70,9 @@ int plot_decision_map(const struct runs_run *run, int m, char *err, size_t errle
 	}
 	plot_begin(gp, dir, name, 1);
 	snprintf(title, sizeof(title),
-		 "Best variant by %s (%s is better)\\n{/*0.8 colour: winner; label: margin over the "
-		 "runner-up, or "
-		 "≈ runner-up when the two cannot be told apart (Mann-Whitney, alpha 0.05)}",
+		 "Best variant by %s (%s is better)\\n{/*0.8 colour and first line: the winner; second "
+		 "line: its margin over the runner-up, or that the two cannot be told apart "
+		 "(Mann-Whitney, alpha 0.05)}",
 		 mi->label, mi->higher_better ? "higher" : "lower");
 	fprintf(gp, "set title ");
 	plot_quote(gp, title);
@@ -97,7 +99,10 @@ int plot_decision_map(const struct runs_run *run, int m, char *err, size_t errle
 			fprintf(gp, ", \\\n     keyentry with boxes fc rgb '%s' title ", plot_color(k));
 			plot_quote(gp, vars[k]);
 		}
-	fprintf(gp, ", \\\n     '%s.dat' using 1:2:4 with labels font ',9' notitle\n", name);
+	fprintf(gp,
+		", \\\n     '%s.dat' using 1:($2+0.06):4 with labels font ',9' notitle"
+		", \\\n     '%s.dat' using 1:($2-0.06):5 with labels font ',8' notitle\n",
+		name, name);
 	plot_end(gp, dir, name);
 	fclose(dat);
 	dat = NULL;
