@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sweep.h"
 
@@ -43,7 +44,12 @@ int cmd_sweep(int argc, char **argv)
 		ret = 2;
 		goto cleanup;
 	}
-	ret = sweep_main(&o, dir, sizeof(dir));
+	if (o.topology == TOPO_VM && !topo_vm_inside()) {
+		if (!o.out[0])
+			snprintf(o.out, sizeof(o.out), "results/vm-%d", (int)getpid());
+		ret = sweep_vm_run(&o);
+	} else
+		ret = sweep_main(&o, dir, sizeof(dir));
 	sweep_opts_free(&o);
 cleanup:
 	for (int i = 0; saved && i < nsaved; i++)

@@ -116,6 +116,11 @@ void topo_netns_down(struct topo *t);
 int topo_ssh_up(struct topo *t, const struct sweep_opts *o, char *err, size_t errlen);
 void topo_ssh_down(struct topo *t, const struct sweep_opts *o);
 
+/* topo_vm.c: inside the lab VM (1) or on the host (0); on the host the
+ * whole sweep is handed to the VM */
+int topo_vm_inside(void);
+int sweep_vm_run(const struct sweep_opts *o);
+
 /* A measured point's key and outcome. */
 struct sweep_point {
 	const char *variant;

@@ -56,6 +56,8 @@ fail:
 int sweep_tls_cert(const char *dir, char *err, size_t errlen)
 {
 	return sweep_sh(err, errlen,
+			/* the lab VM has /etc/ssl/openssl.cnf but not Debian's link to it */
+			"{ [ -r /usr/lib/ssl/openssl.cnf ] || export OPENSSL_CONF=/etc/ssl/openssl.cnf; }; "
 			"openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 "
 			"-subj /CN=wirelab-sweep -keyout '%s/key.pem' -out '%s/cert.pem' >/dev/null 2>&1",
 			dir, dir);
