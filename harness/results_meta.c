@@ -131,7 +131,13 @@ int results_run_json(const struct sweep_opts *o, const struct topo *t, const cha
 	json_object_set_new(j, "argv", argv);
 	snprintf(path, sizeof(path), "%s/run.json", o->out);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	ret = json_dump_file(j, tmp, JSON_INDENT(2)) || rename(tmp, path) ? -1 : 0;
+	/* a text file ends in a newline (the vm topology copies it line by line) */
+	char *text = json_dumps(j, JSON_INDENT(2));
+	FILE *f = text ? fopen(tmp, "w") : NULL;
+	ret = !f || fprintf(f, "%s\n", text) < 0;
+	ret |= f && fclose(f);
+	ret = ret || rename(tmp, path) ? -1 : 0;
+	free(text);
 	json_decref(j);
 	return ret;
 }
