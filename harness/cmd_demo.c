@@ -19,8 +19,8 @@
 /* plain writev vs sendfile on both loops, user-space TLS, and kTLS (which
  * says why it is skipped on a kernel without it) */
 static const char *const demo_variants[] = {
-	"epoll-writev-autocork-plain", "epoll-sendfile-autocork-plain", "uring-writev-autocork-plain",
-	"uring-sendfile-autocork-plain", "epoll-writev-autocork-tls", "epoll-sendfile-autocork-ktls",
+	"epoll-writev-autocork-plain",	 "epoll-sendfile-autocork-plain", "uring-writev-autocork-plain",
+	"uring-sendfile-autocork-plain", "epoll-writev-autocork-tls",	  "epoll-sendfile-autocork-ktls",
 };
 
 static double median_of(const struct runs_cell *c, int m)
@@ -91,8 +91,9 @@ static int print_table(const char *dir)
 int cmd_demo(int argc, char **argv)
 {
 	char list[512] = "", err[1024], dir[PATH_MAX];
-	const char *args[64] = {"demo", "--variants", list, "--sizes", "1k,64k,1m", "--conns", "1,64", "--reps", "2",
-				"--duration", "1", "--warmup", "0.5"};
+	const char *args[64] = {"demo",	   "--variants", list,	   "--sizes", "1k,64k,1m",
+				"--conns", "1,64",	 "--reps", "2",	      "--duration",
+				"1",	   "--warmup",	 "0.5"};
 	int n = 13, ret;
 	struct sweep_opts o;
 	double t0 = sweep_now();
@@ -106,7 +107,8 @@ int cmd_demo(int argc, char **argv)
 			printf("wirelab demo: %s is not built, left out\n", demo_variants[i]);
 			continue;
 		}
-		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", list[0] ? "," : "", demo_variants[i]);
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", list[0] ? "," : "",
+			 demo_variants[i]);
 	}
 	if (!list[0]) {
 		fprintf(stderr, "wirelab demo: none of the demo's variants is built (run make)\n");
@@ -117,7 +119,8 @@ int cmd_demo(int argc, char **argv)
 	args[n] = NULL;
 	ret = sweep_opts_parse(n, (char **)args, &o, err, sizeof(err));
 	if (ret == 1) {
-		printf("usage: wirelab demo [sweep options]\n  a short default sweep (see wirelab sweep --help), "
+		printf("usage: wirelab demo [sweep options]\n  a short default sweep (see wirelab sweep "
+		       "--help), "
 		       "then a table, the plots and the report\n");
 		return 0;
 	}
@@ -133,7 +136,7 @@ int cmd_demo(int argc, char **argv)
 		return 1;
 	if (report_all(dir))
 		fprintf(stderr, "wirelab demo: the report could not be drawn (the table above stands)\n");
-	printf("\nresults: %s (points.csv, syscalls.csv, run.json, plots/, report.html); demo took %.0f s\n", dir,
-	       sweep_now() - t0);
+	printf("\nresults: %s (points.csv, syscalls.csv, run.json, plots/, report.html); demo took %.0f s\n",
+	       dir, sweep_now() - t0);
 	return 0;
 }

@@ -47,7 +47,8 @@ int peer_config(const char *peer, const char *dir, const char *root, const char 
 			 "  keepalive_requests 100000000;\n  keepalive_timeout 65;\n"
 			 "  default_type application/octet-stream;\n"
 			 "  client_body_temp_path %s/body;\n  proxy_temp_path %s/proxy;\n"
-			 "  fastcgi_temp_path %s/fcgi;\n  uwsgi_temp_path %s/uwsgi;\n  scgi_temp_path %s/scgi;\n"
+			 "  fastcgi_temp_path %s/fcgi;\n  uwsgi_temp_path %s/uwsgi;\n  scgi_temp_path "
+			 "%s/scgi;\n"
 			 "  server { listen %s:%d; root %s; }\n}\n",
 			 o->nserver_cpus, dir, errlog, dir, dir, dir, dir, dir, addr, port, root);
 		argv[n++] = "/usr/sbin/nginx";
@@ -62,7 +63,8 @@ int peer_config(const char *peer, const char *dir, const char *root, const char 
 		/* lighttpd is one process; max-worker 0 keeps it so */
 		snprintf(text, sizeof(text),
 			 "server.document-root = \"%s\"\nserver.bind = \"%s\"\nserver.port = %d\n"
-			 "server.errorlog = \"%s\"\nserver.max-worker = 0\nserver.max-keep-alive-requests = 65535\n"
+			 "server.errorlog = \"%s\"\nserver.max-worker = 0\nserver.max-keep-alive-requests = "
+			 "65535\n"
 			 "server.max-keep-alive-idle = 65\nserver.stat-cache-engine = \"simple\"\n"
 			 "server.max-fds = 16384\nserver.max-connections = 8192\n"
 			 "mimetype.assign = (\"\" => \"application/octet-stream\")\n",

@@ -22,7 +22,8 @@ static const char points_header[] =
 	"variant,loop,send,cork,tls,topology,size_bytes,conns,threads,server_threads,connection_close,rep,"
 	"duration_s,requests,bytes,rps,mbytes_per_s,lat_p50_us,lat_p99_us,lat_p999_us,lat_mean_us,lat_max_us,"
 	"syscalls_per_req,cpu_us_per_req,core_us_per_req,ctxsw_per_req,tx_segments_per_req,errors,"
-	"errors_connect,errors_read,errors_write,errors_status,errors_timeout,client_busy_pct,status,reason\n";
+	"errors_connect,errors_read,errors_write,errors_status,errors_timeout,client_busy_pct,status,"
+	"reason\n";
 static const char syscalls_header[] = "variant,size_bytes,conns,threads,rep,syscall,count,per_req\n";
 
 static FILE *points_f, *syscalls_f;
@@ -30,7 +31,7 @@ static struct {
 	char *variant;
 	long size;
 	int conns, threads, rep;
-} *done_keys;
+} * done_keys;
 static size_t ndone;
 
 /* Drop a last row that has no newline (the writer died mid-row). */
@@ -124,8 +125,8 @@ int results_open(const struct sweep_opts *o, char *err, size_t errlen)
 	}
 	snprintf(path, sizeof(path), "%s/points.csv", o->out);
 	if (!o->resume && !access(path, F_OK)) {
-		snprintf(err, errlen, "%s already holds a run (points.csv); use --resume %s or another --out", o->out,
-			 o->out);
+		snprintf(err, errlen, "%s already holds a run (points.csv); use --resume %s or another --out",
+			 o->out, o->out);
 		return -1;
 	}
 	if (o->resume && (trim_partial(path) || load_done(path, err, errlen)))
@@ -218,8 +219,8 @@ int results_write(const struct sweep_opts *o, const struct topo *t, const struct
 				snprintf(fallback, sizeof(fallback), "sys_%u", nr);
 				name = fallback;
 			}
-			fprintf(syscalls_f, "%s,%ld,%d,%d,%d,%s,%llu,%.4f\n", p->variant, p->size, p->conns, p->threads,
-				p->rep, name, (unsigned long long)r->sys_counts[nr],
+			fprintf(syscalls_f, "%s,%ld,%d,%d,%d,%s,%llu,%.4f\n", p->variant, p->size, p->conns,
+				p->threads, p->rep, name, (unsigned long long)r->sys_counts[nr],
 				r->sys_counts[nr] / (double)w->requests);
 		}
 	}

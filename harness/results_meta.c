@@ -54,8 +54,8 @@ static json_t *json_ints(const long *v, int n)
 	return a;
 }
 
-int results_run_json(const struct sweep_opts *o, const struct topo *t, const char *run_id, const char *cpu_source,
-		     const char *probe_note, const char *finished)
+int results_run_json(const struct sweep_opts *o, const struct topo *t, const char *run_id,
+		     const char *cpu_source, const char *probe_note, const char *finished)
 {
 	static char when[32];
 	char path[PATH_MAX + 16], tmp[PATH_MAX + 24], commit[128], dirty[8], model[256], cmd[PATH_MAX + 128],
@@ -72,7 +72,8 @@ int results_run_json(const struct sweep_opts *o, const struct topo *t, const cha
 	uname(&u);
 	snprintf(cmd, sizeof(cmd), "git -C '%s' rev-parse HEAD 2>/dev/null", o->build);
 	cmd_line(cmd, commit, sizeof(commit));
-	snprintf(cmd, sizeof(cmd), "git -C '%s' status --porcelain -uno 2>/dev/null | head -n 1 | cut -c1-3", o->build);
+	snprintf(cmd, sizeof(cmd), "git -C '%s' status --porcelain -uno 2>/dev/null | head -n 1 | cut -c1-3",
+		 o->build);
 	cmd_line(cmd, dirty, sizeof(dirty));
 	cmd_line("wrk --version 2>&1 | head -n 1 | cut -d' ' -f1-2", wrkv, sizeof(wrkv));
 	cpu_model(model, sizeof(model));
@@ -98,12 +99,14 @@ int results_run_json(const struct sweep_opts *o, const struct topo *t, const cha
 	json_object_set_new(opts, "topology", json_string(topo_names[o->topology]));
 	json_object_set_new(opts, "link_rate", o->link_rate[0] ? json_string(o->link_rate) : json_null());
 	json_object_set_new(opts, "mtu", o->mtu ? json_integer(o->mtu) : json_null());
-	json_object_set_new(opts, "offloads", o->offloads < 0 ? json_null() : json_string(o->offloads ? "on" : "off"));
+	json_object_set_new(opts, "offloads",
+			    o->offloads < 0 ? json_null() : json_string(o->offloads ? "on" : "off"));
 	json_t *hosts = json_array();
 	for (int i = 0; i < o->nclient_hosts; i++)
 		json_array_append_new(hosts, json_string(o->client_hosts[i]));
 	json_object_set_new(opts, "client_hosts", hosts);
-	json_object_set_new(opts, "server_addr", o->server_addr[0] ? json_string(o->server_addr) : json_null());
+	json_object_set_new(opts, "server_addr",
+			    o->server_addr[0] ? json_string(o->server_addr) : json_null());
 	json_object_set_new(opts, "server_cpus", json_string(o->server_cpus));
 	json_object_set_new(opts, "client_cpus", json_string(o->client_cpus));
 	json_object_set_new(opts, "peers", json_integer(o->npeers));
@@ -126,7 +129,8 @@ int results_run_json(const struct sweep_opts *o, const struct topo *t, const cha
 	json_object_set_new(j, "cpu_source", json_string(cpu_source));
 	json_object_set_new(j, "probes", json_string(probe_note));
 	json_object_set_new(j, "client_bound_rule",
-			    json_string("status client-bound when wrk's CPU time is >= 90% of the cores its threads could use"));
+			    json_string("status client-bound when wrk's CPU time is >= 90% of the cores its "
+					"threads could use"));
 	json_object_set_new(j, "options", opts);
 	json_object_set_new(j, "argv", argv);
 	snprintf(path, sizeof(path), "%s/run.json", o->out);

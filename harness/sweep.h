@@ -33,11 +33,11 @@ struct sweep_opts {
 	int nsizes;
 	int conns[SWEEP_MAX_CONNS];
 	int nconns;
-	int threads;	 /* wrk threads (capped at the connections of a point) */
-	int duration;	 /* measured window, whole seconds (wrk's resolution) */
-	double warmup;	 /* seconds */
+	int threads;   /* wrk threads (capped at the connections of a point) */
+	int duration;  /* measured window, whole seconds (wrk's resolution) */
+	double warmup; /* seconds */
 	int reps;
-	int conn_close;	 /* a new connection per request */
+	int conn_close; /* a new connection per request */
 	enum topo_kind topology;
 	char link_rate[32]; /* tc tbf rate, "" for none */
 	int mtu;	    /* 0: leave */
@@ -49,9 +49,9 @@ struct sweep_opts {
 	char server_cpus[64], client_cpus[64];
 	int server_cpu_list[SWEEP_MAX_CPUS], nserver_cpus;
 	int client_cpu_list[SWEEP_MAX_CPUS], nclient_cpus;
-	int npeers;	 /* the last npeers of variants[] are peers */
+	int npeers; /* the last npeers of variants[] are peers */
 	int no_probes;
-	int quiet;	 /* no per-point lines (the demo prints its own table) */
+	int quiet; /* no per-point lines (the demo prints its own table) */
 	char out[PATH_MAX];
 	int resume;
 	char build[PATH_MAX]; /* where build/<variant>/wirelab-httpd live */
@@ -138,8 +138,8 @@ struct wrk_result {
 	uint64_t err_connect, err_read, err_write, err_status, err_timeout;
 	double duration_s;
 	double p50_us, p99_us, p999_us, mean_us, max_us;
-	double client_cpu_s;	/* wrk's user+sys */
-	double client_busy;	/* of the cores it could use, 0..1 (max over hosts) */
+	double client_cpu_s; /* wrk's user+sys */
+	double client_busy;  /* of the cores it could use, 0..1 (max over hosts) */
 };
 
 struct point_result {
@@ -148,7 +148,7 @@ struct point_result {
 	struct wrk_result w;
 	double rps, mbps;
 	double cpu_us, core_us, syscalls, ctxsw, segs; /* per request; NaN: unknown */
-	uint64_t *sys_counts; /* WL_SYS_SLOTS counts in the window, or NULL */
+	uint64_t *sys_counts;			       /* WL_SYS_SLOTS counts in the window, or NULL */
 };
 
 /* sweep_srv.c: a server (ours or a peer) started fresh */
@@ -161,8 +161,8 @@ struct sweep_srv {
 	int npids;
 };
 /* 0 ready; 1 refused to start (reason in err: skipped); -1 failed. */
-int sweep_srv_start(struct sweep_srv *s, const struct sweep_opts *o, const struct topo *t, const char *variant,
-		    const char *root, const char *tls_dir, char *err, size_t errlen);
+int sweep_srv_start(struct sweep_srv *s, const struct sweep_opts *o, const struct topo *t,
+		    const char *variant, const char *root, const char *tls_dir, char *err, size_t errlen);
 /* 1 still running; 0 gone (what happened in err). */
 int sweep_srv_alive(struct sweep_srv *s, char *err, size_t errlen);
 void sweep_srv_stop(struct sweep_srv *s);
@@ -188,8 +188,8 @@ int results_done(const struct sweep_point *p); /* already recorded (resume) */
 int results_write(const struct sweep_opts *o, const struct topo *t, const struct sweep_point *p,
 		  const struct point_result *r);
 void results_close(void);
-int results_run_json(const struct sweep_opts *o, const struct topo *t, const char *run_id, const char *cpu_source,
-		     const char *probe_note, const char *finished);
+int results_run_json(const struct sweep_opts *o, const struct topo *t, const char *run_id,
+		     const char *cpu_source, const char *probe_note, const char *finished);
 /* The options run.json saved, for --resume: argv to parse before the new ones. */
 int results_saved_argv(const char *dir, char ***argv, int *argc, char *err, size_t errlen);
 

@@ -5,8 +5,8 @@
 #include <errno.h>
 #include <fnmatch.h>
 #include <getopt.h>
-#include <sched.h>
 #include <limits.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,8 +18,10 @@
 #include "sweep.h"
 
 const char *const topo_names[] = {"loopback", "netns", "ssh", "vm"};
-static const char *const axis_vals[4][3] = {
-	{"epoll", "uring", NULL}, {"writev", "sendfile", NULL}, {"cork", "autocork", NULL}, {"plain", "tls", "ktls"}};
+static const char *const axis_vals[4][3] = {{"epoll", "uring", NULL},
+					    {"writev", "sendfile", NULL},
+					    {"cork", "autocork", NULL},
+					    {"plain", "tls", "ktls"}};
 static const char *const peer_list[] = {"nginx", "lighttpd", "h2o"};
 
 void sweep_usage(FILE *f)
@@ -32,8 +34,10 @@ void sweep_usage(FILE *f)
 		"with the probes and /proc/stat read at its edges. Rows go to OUT/points.csv and\n"
 		"OUT/syscalls.csv as each point ends; OUT/run.json says how the run was made.\n"
 		"\n"
-		"  --variants LIST       names or globs (e.g. '*-sendfile-*-plain'), or all (default: all built)\n"
-		"  --sizes LIST          file sizes: 1k,64k,1m or a geometric range 1k..16m*4 (default 1k,64k,1m)\n"
+		"  --variants LIST       names or globs (e.g. '*-sendfile-*-plain'), or all (default: all "
+		"built)\n"
+		"  --sizes LIST          file sizes: 1k,64k,1m or a geometric range 1k..16m*4 (default "
+		"1k,64k,1m)\n"
 		"  --conns LIST          concurrent connections: 1,64 or 1..256*4 (default 1,64)\n"
 		"  --threads N           wrk threads (default 1; never more than the connections)\n"
 		"  --duration S          measured window, whole seconds (default 10)\n"
@@ -50,7 +54,8 @@ void sweep_usage(FILE *f)
 		"  --server-addr ADDR    ssh: the server's address the clients connect to (required)\n"
 		"  --server-cpus LIST    the server's CPUs, one thread each (default 0)\n"
 		"  --client-cpus LIST    wrk's CPUs (default 1, or 0 on a single core)\n"
-		"  --peers LIST          also sweep nginx, lighttpd, h2o (one worker, same CPUs and docroot)\n"
+		"  --peers LIST          also sweep nginx, lighttpd, h2o (one worker, same CPUs and "
+		"docroot)\n"
 		"  --no-probes           no BPF probes (CPU time from /proc; syscall, context switch and\n"
 		"                        segment columns stay empty)\n"
 		"  --out DIR             the run's folder (default results/<run-id>)\n"
@@ -156,8 +161,8 @@ static int all_variants(char names[][48])
 				for (int t = 0; t < 3; t++) {
 					if (s == 1 && t == 1)
 						continue; /* tls+sendfile: no zero-copy path */
-					snprintf(names[n++], 48, "%s-%s-%s-%s", axis_vals[0][l], axis_vals[1][s],
-						 axis_vals[2][c], axis_vals[3][t]);
+					snprintf(names[n++], 48, "%s-%s-%s-%s", axis_vals[0][l],
+						 axis_vals[1][s], axis_vals[2][c], axis_vals[3][t]);
 				}
 	return n;
 }
@@ -214,22 +219,25 @@ static int resolve_variants(struct sweep_opts *o, const char *list, char *err, s
 				if (is_built(o, all[i]) && (built = 1))
 					ret = add_variant(o, all[i], err, errlen);
 			if (!built && !ret) {
-				snprintf(err, errlen, "--variants all: no variant is built under %s (run make)",
-					 o->build);
+				snprintf(err, errlen,
+					 "--variants all: no variant is built under %s (run make)", o->build);
 				ret = -ENOENT;
 			}
 			continue;
 		}
 		if (!strpbrk(tok, "*?[")) {
 			if (sweep_variant_axes(tok, axes)) {
-				snprintf(err, errlen,
-					 "--variants: '%s' is not a variant (loop-send-cork-tls: epoll|uring, "
-					 "writev|sendfile, cork|autocork, plain|tls|ktls; tls+sendfile is not one)",
-					 tok);
+				snprintf(
+					err, errlen,
+					"--variants: '%s' is not a variant (loop-send-cork-tls: epoll|uring, "
+					"writev|sendfile, cork|autocork, plain|tls|ktls; tls+sendfile is not "
+					"one)",
+					tok);
 				ret = -EINVAL;
 			} else if (!is_built(o, tok)) {
 				snprintf(err, errlen,
-					 "--variants: '%s' is a valid variant but is not built (%s/%s/wirelab-httpd "
+					 "--variants: '%s' is a valid variant but is not built "
+					 "(%s/%s/wirelab-httpd "
 					 "missing; make VARIANT=%s)",
 					 tok, o->build, tok, tok);
 				ret = -ENOENT;
@@ -248,7 +256,8 @@ static int resolve_variants(struct sweep_opts *o, const char *list, char *err, s
 			snprintf(err, errlen, "--variants: '%s' matches no variant", tok);
 			ret = -EINVAL;
 		} else if (!ret && !built) {
-			snprintf(err, errlen, "--variants: '%s' matches only variants that are not built (make)", tok);
+			snprintf(err, errlen,
+				 "--variants: '%s' matches only variants that are not built (make)", tok);
 			ret = -ENOENT;
 		}
 	}
@@ -312,7 +321,7 @@ static int parse_list(const char *opt, const char *s, int sizes, long *out, int 
 				if (out[i] == v)
 					goto dup;
 			out[n++] = v;
-dup:
+		dup:
 			if (!f)
 				break;
 		}
@@ -386,7 +395,8 @@ static int check_cpus(const char *opt, const char *s, int *list, int *n, char *e
 	}
 	for (int i = 0; i < *n; i++)
 		if (list[i] >= online) {
-			snprintf(err, errlen, "%s '%s': CPU %d is not online (%ld CPUs)", opt, s, list[i], online);
+			snprintf(err, errlen, "%s '%s': CPU %d is not online (%ld CPUs)", opt, s, list[i],
+				 online);
 			return -EINVAL;
 		}
 	return 0;
@@ -402,7 +412,8 @@ static int check_rate(const char *s)
 {
 	char *end;
 	double v = strtod(s, &end);
-	static const char *const units[] = {"bit", "kbit", "mbit", "gbit", "tbit", "bps", "kbps", "mbps", "gbps"};
+	static const char *const units[] = {"bit", "kbit", "mbit", "gbit", "tbit",
+					    "bps", "kbps", "mbps", "gbps"};
 
 	if (end == s || v <= 0)
 		return -EINVAL;
@@ -437,9 +448,15 @@ int sweep_opts_parse(int argc, char **argv, struct sweep_opts *o, char *err, siz
 	while ((c = getopt_long(argc, argv, ":", long_opts, NULL)) != -1) {
 		const char *a = optarg;
 		switch (c) {
-		case O_VARIANTS: variants = a; break;
-		case O_SIZES: sizes = a; break;
-		case O_CONNS: conns = a; break;
+		case O_VARIANTS:
+			variants = a;
+			break;
+		case O_SIZES:
+			sizes = a;
+			break;
+		case O_CONNS:
+			conns = a;
+			break;
 		case O_THREADS:
 			if (parse_int("--threads", a, 1, 64, &o->threads, err, errlen))
 				return -EINVAL;
@@ -452,7 +469,8 @@ int sweep_opts_parse(int argc, char **argv, struct sweep_opts *o, char *err, siz
 			char *end;
 			o->warmup = strtod(a, &end);
 			if (end == a || (*end && strcmp(end, "s")) || o->warmup < 0 || o->warmup > 600) {
-				snprintf(err, errlen, "--warmup '%s': expected seconds in 0..600, e.g. 0.5", a);
+				snprintf(err, errlen, "--warmup '%s': expected seconds in 0..600, e.g. 0.5",
+					 a);
 				return -EINVAL;
 			}
 			break;
@@ -461,11 +479,16 @@ int sweep_opts_parse(int argc, char **argv, struct sweep_opts *o, char *err, siz
 			if (parse_int("--reps", a, 1, 100, &o->reps, err, errlen))
 				return -EINVAL;
 			break;
-		case O_CLOSE: o->conn_close = 1; break;
-		case O_TOPO: topo = a; break;
+		case O_CLOSE:
+			o->conn_close = 1;
+			break;
+		case O_TOPO:
+			topo = a;
+			break;
 		case O_RATE:
 			if (check_rate(a) || strlen(a) >= sizeof(o->link_rate)) {
-				snprintf(err, errlen, "--link-rate '%s': expected a rate such as 1gbit or 100mbit", a);
+				snprintf(err, errlen,
+					 "--link-rate '%s': expected a rate such as 1gbit or 100mbit", a);
 				return -EINVAL;
 			}
 			snprintf(o->link_rate, sizeof(o->link_rate), "%s", a);
@@ -483,8 +506,8 @@ int sweep_opts_parse(int argc, char **argv, struct sweep_opts *o, char *err, siz
 			break;
 		case O_HOST:
 			if (o->nclient_hosts == SWEEP_MAX_HOSTS || !*a || strpbrk(a, " '\"\\;&|$`")) {
-				snprintf(err, errlen, "--client-host '%s': expected [user@]host (at most %d)", a,
-					 SWEEP_MAX_HOSTS);
+				snprintf(err, errlen, "--client-host '%s': expected [user@]host (at most %d)",
+					 a, SWEEP_MAX_HOSTS);
 				return -EINVAL;
 			}
 			o->client_hosts[o->nclient_hosts++] = (char *)a;
@@ -503,11 +526,21 @@ int sweep_opts_parse(int argc, char **argv, struct sweep_opts *o, char *err, siz
 			}
 			snprintf(o->server_addr, sizeof(o->server_addr), "%s", a);
 			break;
-		case O_SCPUS: snprintf(o->server_cpus, sizeof(o->server_cpus), "%s", a); break;
-		case O_CCPUS: snprintf(o->client_cpus, sizeof(o->client_cpus), "%s", a); break;
-		case O_PEERS: peers = a; break;
-		case O_NOPROBES: o->no_probes = 1; break;
-		case O_OUT: snprintf(o->out, sizeof(o->out), "%s", a); break;
+		case O_SCPUS:
+			snprintf(o->server_cpus, sizeof(o->server_cpus), "%s", a);
+			break;
+		case O_CCPUS:
+			snprintf(o->client_cpus, sizeof(o->client_cpus), "%s", a);
+			break;
+		case O_PEERS:
+			peers = a;
+			break;
+		case O_NOPROBES:
+			o->no_probes = 1;
+			break;
+		case O_OUT:
+			snprintf(o->out, sizeof(o->out), "%s", a);
+			break;
 		case O_RESUME:
 			snprintf(o->out, sizeof(o->out), "%s", a);
 			o->resume = 1;
@@ -515,10 +548,17 @@ int sweep_opts_parse(int argc, char **argv, struct sweep_opts *o, char *err, siz
 		case O_BUILD:
 			snprintf(o->build, sizeof(o->build), "%s", a);
 			break;
-		case O_QUIET: o->quiet = 1; break;
-		case O_HELP: return 1;
-		case ':': snprintf(err, errlen, "%s needs a value", argv[optind - 1]); return -EINVAL;
-		default: snprintf(err, errlen, "unknown option '%s'", argv[optind - 1]); return -EINVAL;
+		case O_QUIET:
+			o->quiet = 1;
+			break;
+		case O_HELP:
+			return 1;
+		case ':':
+			snprintf(err, errlen, "%s needs a value", argv[optind - 1]);
+			return -EINVAL;
+		default:
+			snprintf(err, errlen, "unknown option '%s'", argv[optind - 1]);
+			return -EINVAL;
 		}
 	}
 	if (optind < argc) {
@@ -549,30 +589,39 @@ int sweep_opts_parse(int argc, char **argv, struct sweep_opts *o, char *err, siz
 		}
 	}
 	if (o->topology == TOPO_VM && o->resume) {
-		snprintf(err, errlen, "--resume: not supported with --topology vm (rows leave the VM when it ends)");
+		snprintf(err, errlen,
+			 "--resume: not supported with --topology vm (rows leave the VM when it ends)");
 		return -ENOTSUP;
 	}
 	if (o->topology == TOPO_NETNS && !can_netns()) {
-		snprintf(err, errlen, "--topology netns: needs root and iproute2 (ip netns); try --topology loopback");
+		snprintf(err, errlen,
+			 "--topology netns: needs root and iproute2 (ip netns); try --topology loopback");
 		return -EPERM;
 	}
 	if (o->topology != TOPO_NETNS && (o->link_rate[0] || o->mtu || o->offloads >= 0)) {
 		snprintf(err, errlen, "--%s applies to --topology netns only",
-			 o->link_rate[0] ? "link-rate" : o->mtu ? "mtu" : "offloads");
+			 o->link_rate[0] ? "link-rate"
+			 : o->mtu	 ? "mtu"
+					 : "offloads");
 		return -EINVAL;
 	}
 	if (o->topology == TOPO_SSH && (!o->nclient_hosts || !o->server_addr[0])) {
 		snprintf(err, errlen, "--topology ssh: needs %s",
-			 !o->nclient_hosts ? "--client-host HOST" : "--server-addr ADDR (the server's address as the clients see it)");
+			 !o->nclient_hosts
+				 ? "--client-host HOST"
+				 : "--server-addr ADDR (the server's address as the clients see it)");
 		return -EINVAL;
 	}
 	if (o->topology != TOPO_SSH && (o->nclient_hosts || o->server_addr[0] || o->ssh_config[0])) {
 		snprintf(err, errlen, "--%s applies to --topology ssh only",
-			 o->nclient_hosts ? "client-host" : o->server_addr[0] ? "server-addr" : "ssh-config");
+			 o->nclient_hosts    ? "client-host"
+			 : o->server_addr[0] ? "server-addr"
+					     : "ssh-config");
 		return -EINVAL;
 	}
 	if (access(o->lua, R_OK)) {
-		snprintf(err, errlen, "%s: the wrk script is missing (make builds it next to wirelab)", o->lua);
+		snprintf(err, errlen, "%s: the wrk script is missing (make builds it next to wirelab)",
+			 o->lua);
 		return -ENOENT;
 	}
 	if (o->resume) {
@@ -590,13 +639,16 @@ int sweep_opts_parse(int argc, char **argv, struct sweep_opts *o, char *err, siz
 		for (tok = strtok_r(copy, ",", &save); tok && !ret; tok = strtok_r(NULL, ",", &save)) {
 			char bin[64];
 			if (!sweep_is_peer(tok)) {
-				snprintf(err, errlen, "--peers: '%s' is not a peer (nginx, lighttpd, h2o)", tok);
+				snprintf(err, errlen, "--peers: '%s' is not a peer (nginx, lighttpd, h2o)",
+					 tok);
 				ret = -EINVAL;
 				break;
 			}
-			snprintf(bin, sizeof(bin), "%s/%s", !strcmp(tok, "h2o") ? "/usr/bin" : "/usr/sbin", tok);
+			snprintf(bin, sizeof(bin), "%s/%s", !strcmp(tok, "h2o") ? "/usr/bin" : "/usr/sbin",
+				 tok);
 			if (access(bin, X_OK)) {
-				snprintf(err, errlen, "--peers: %s is not installed (%s; scripts/install-deps)", tok, bin);
+				snprintf(err, errlen,
+					 "--peers: %s is not installed (%s; scripts/install-deps)", tok, bin);
 				ret = -ENOENT;
 				break;
 			}

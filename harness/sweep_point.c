@@ -34,8 +34,8 @@ static double cores_busy_s(const int *cpus, int n)
 	while (fgets(line, sizeof(line), f)) {
 		int cpu;
 		unsigned long long us, ni, sy, id, io, irq, sirq;
-		if (sscanf(line, "cpu%d %llu %llu %llu %llu %llu %llu %llu", &cpu, &us, &ni, &sy, &id, &io, &irq,
-			   &sirq) != 8)
+		if (sscanf(line, "cpu%d %llu %llu %llu %llu %llu %llu %llu", &cpu, &us, &ni, &sy, &id, &io,
+			   &irq, &sirq) != 8)
 			continue;
 		for (int i = 0; i < n; i++)
 			if (cpus[i] == cpu)
@@ -58,8 +58,9 @@ static int going_on(struct sweep_srv *srv, struct point_result *r, const char *w
 	return 0;
 }
 
-int sweep_point_run(const struct sweep_opts *o, const struct topo *t, const struct sweep_point *p, const char *root,
-		    const char *tls_dir, struct point_result *r, char *probe_note, size_t notelen)
+int sweep_point_run(const struct sweep_opts *o, const struct topo *t, const struct sweep_point *p,
+		    const char *root, const char *tls_dir, struct point_result *r, char *probe_note,
+		    size_t notelen)
 {
 	struct sweep_srv srv;
 	struct wl_probe *probe = NULL;
@@ -87,8 +88,8 @@ int sweep_point_run(const struct sweep_opts *o, const struct topo *t, const stru
 	if (o->warmup > 0) {
 		struct wrk_result w;
 		char why[256];
-		sweep_wrk_run(o, t, p, srv.port, tls, (int)ceil(o->warmup) + (t->kind != TOPO_SSH), o->warmup, &w,
-			      why, sizeof(why));
+		sweep_wrk_run(o, t, p, srv.port, tls, (int)ceil(o->warmup) + (t->kind != TOPO_SSH), o->warmup,
+			      &w, why, sizeof(why));
 	}
 	if (!going_on(&srv, r, " (during warm-up)"))
 		goto cleanup;
@@ -110,15 +111,16 @@ int sweep_point_run(const struct sweep_opts *o, const struct topo *t, const stru
 	if (!r->w.requests) {
 		r->status = PT_FAILED;
 		snprintf(r->reason, sizeof(r->reason), "no request completed in the window (%llu errors)",
-			 (unsigned long long)(r->w.err_connect + r->w.err_read + r->w.err_write + r->w.err_timeout +
-					      r->w.err_status));
+			 (unsigned long long)(r->w.err_connect + r->w.err_read + r->w.err_write +
+					      r->w.err_timeout + r->w.err_status));
 		goto cleanup;
 	}
 	double n = (double)r->w.requests;
 	if (r->w.bytes / n < p->size) {
 		r->status = PT_FAILED;
-		snprintf(r->reason, sizeof(r->reason), "responses average %.0f bytes, less than the %ld-byte file",
-			 r->w.bytes / n, p->size);
+		snprintf(r->reason, sizeof(r->reason),
+			 "responses average %.0f bytes, less than the %ld-byte file", r->w.bytes / n,
+			 p->size);
 		goto cleanup;
 	}
 	r->rps = n / r->w.duration_s;
@@ -137,8 +139,8 @@ int sweep_point_run(const struct sweep_opts *o, const struct topo *t, const stru
 		r->cpu_us = (cpu1 - cpu0) * 1e6 / n;
 	r->status = r->w.client_busy >= CLIENT_BOUND_BUSY ? PT_CLIENT_BOUND : PT_OK;
 	if (r->status == PT_CLIENT_BOUND)
-		snprintf(r->reason, sizeof(r->reason), "wrk busy %.0f%% of its cores: the client set the pace",
-			 r->w.client_busy * 100);
+		snprintf(r->reason, sizeof(r->reason),
+			 "wrk busy %.0f%% of its cores: the client set the pace", r->w.client_busy * 100);
 cleanup:
 	wl_probe_close(probe);
 	sweep_srv_stop(&srv);

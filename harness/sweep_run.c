@@ -43,8 +43,8 @@ static void progress_show(struct progress *pg, const struct sweep_point *p, cons
 	fmt_dur(pg->measured ? elapsed / pg->measured * (pg->total - pg->done) : NAN, eta, sizeof(eta));
 	runs_size_str(p->size, sz, sizeof(sz));
 	if (pg->tty) {
-		fprintf(stderr, "\r\033[K[%d/%d] elapsed %s, ETA %s, last %.0f req/s (%s %s c%d rep %d %s)", pg->done,
-			pg->total, el, eta, pg->last_rps, p->variant, sz, p->conns, p->rep,
+		fprintf(stderr, "\r\033[K[%d/%d] elapsed %s, ETA %s, last %.0f req/s (%s %s c%d rep %d %s)",
+			pg->done, pg->total, el, eta, pg->last_rps, p->variant, sz, p->conns, p->rep,
 			point_status_names[r->status]);
 		if (detail && (r->status == PT_FAILED || r->status == PT_SKIPPED))
 			fprintf(stderr, "\n  %s: %s\n", point_status_names[r->status], r->reason);
@@ -53,12 +53,13 @@ static void progress_show(struct progress *pg, const struct sweep_point *p, cons
 	if (o->quiet && r->status != PT_FAILED)
 		return;
 	if (r->status == PT_OK || r->status == PT_CLIENT_BOUND)
-		printf("[%d/%d] %s %s c%d rep %d: %.0f req/s, %.1f MB/s, p99 %.0f us, cpu %.2f us/req%s (elapsed %s, ETA %s)\n",
-		       pg->done, pg->total, p->variant, sz, p->conns, p->rep, r->rps, r->mbps, r->w.p99_us, r->cpu_us,
-		       r->status == PT_CLIENT_BOUND ? ", CLIENT-BOUND" : "", el, eta);
+		printf("[%d/%d] %s %s c%d rep %d: %.0f req/s, %.1f MB/s, p99 %.0f us, cpu %.2f us/req%s "
+		       "(elapsed %s, ETA %s)\n",
+		       pg->done, pg->total, p->variant, sz, p->conns, p->rep, r->rps, r->mbps, r->w.p99_us,
+		       r->cpu_us, r->status == PT_CLIENT_BOUND ? ", CLIENT-BOUND" : "", el, eta);
 	else
-		printf("[%d/%d] %s %s c%d rep %d: %s: %s\n", pg->done, pg->total, p->variant, sz, p->conns, p->rep,
-		       point_status_names[r->status], r->reason);
+		printf("[%d/%d] %s %s c%d rep %d: %s: %s\n", pg->done, pg->total, p->variant, sz, p->conns,
+		       p->rep, point_status_names[r->status], r->reason);
 	fflush(stdout);
 }
 
@@ -119,12 +120,14 @@ int sweep_main(struct sweep_opts *o, char *run_dir_out, size_t len)
 	results_run_json(o, &topo, run_id, o->no_probes ? "proc" : "probe", probe_note, NULL);
 
 	pg.total = o->reps * o->nsizes * o->nconns * o->nvariants;
-	printf("wirelab sweep: %d points (%d variants x %d sizes x %d concurrencies x %d reps), %d s windows, %g s warm-up\n",
+	printf("wirelab sweep: %d points (%d variants x %d sizes x %d concurrencies x %d reps), %d s "
+	       "windows, %g s warm-up\n",
 	       pg.total, o->nvariants, o->nsizes, o->nconns, o->reps, o->duration, o->warmup);
 	printf("  topology: %s\n  server CPUs %s, wrk CPUs %s; results: %s\n", topo.settings, o->server_cpus,
 	       o->client_cpus, o->out);
 	if (topo.kind == TOPO_LOOPBACK)
-		printf("  warning: loopback takes shortcuts (64 KiB MTU, one huge write goes through without real "
+		printf("  warning: loopback takes shortcuts (64 KiB MTU, one huge write goes through without "
+		       "real "
 		       "segmentation); use --topology netns for figures that transfer to a NIC\n");
 	fflush(stdout);
 
@@ -135,7 +138,9 @@ int sweep_main(struct sweep_opts *o, char *run_dir_out, size_t len)
 					struct sweep_point p = {.variant = o->variants[v],
 								.size = o->sizes[s],
 								.conns = o->conns[c],
-								.threads = o->threads < o->conns[c] ? o->threads : o->conns[c],
+								.threads = o->threads < o->conns[c]
+										   ? o->threads
+										   : o->conns[c],
 								.rep = rep};
 					struct point_result r;
 					if (results_done(&p)) {
@@ -145,16 +150,20 @@ int sweep_main(struct sweep_opts *o, char *run_dir_out, size_t len)
 					if (skip_reason[v][0]) {
 						memset(&r, 0, sizeof(r));
 						r.status = PT_SKIPPED;
-						snprintf(r.reason, sizeof(r.reason), "%.500s", skip_reason[v]);
+						snprintf(r.reason, sizeof(r.reason), "%.500s",
+							 skip_reason[v]);
 					} else {
 						int had_note = probe_note[0] != 0;
 						sweep_point_run(o, &topo, &p, corpus, corpus, &r, probe_note,
 								sizeof(probe_note));
 						if (!had_note && probe_note[0]) {
-							fprintf(stderr, "wirelab sweep: %s; CPU time from /proc instead, "
-									"syscall/ctxsw/segment columns stay empty\n",
+							fprintf(stderr,
+								"wirelab sweep: %s; CPU time from /proc "
+								"instead, "
+								"syscall/ctxsw/segment columns stay empty\n",
 								probe_note);
-							results_run_json(o, &topo, run_id, "proc", probe_note, NULL);
+							results_run_json(o, &topo, run_id, "proc", probe_note,
+									 NULL);
 						}
 					}
 					if (sweep_stop) {
@@ -163,9 +172,11 @@ int sweep_main(struct sweep_opts *o, char *run_dir_out, size_t len)
 					}
 					int first_skip = r.status == PT_SKIPPED && !skip_reason[v][0];
 					if (first_skip)
-						snprintf(skip_reason[v], sizeof(skip_reason[v]), "%s", r.reason);
+						snprintf(skip_reason[v], sizeof(skip_reason[v]), "%s",
+							 r.reason);
 					if (results_write(o, &topo, &p, &r)) {
-						snprintf(err, sizeof(err), "writing %.900s: %s", o->out, strerror(errno));
+						snprintf(err, sizeof(err), "writing %.900s: %s", o->out,
+							 strerror(errno));
 						free(r.sys_counts);
 						goto cleanup;
 					}
@@ -183,10 +194,12 @@ int sweep_main(struct sweep_opts *o, char *run_dir_out, size_t len)
 		time_t now = time(NULL);
 		char fin[32];
 		strftime(fin, sizeof(fin), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-		results_run_json(o, &topo, run_id,
-				 o->no_probes || (probe_note[0] && strncmp(probe_note, "off", 3)) ? "proc" : "probe",
-				 probe_note[0] ? probe_note : "on (BPF: syscalls, sum_exec_runtime, context switches, tx segments)",
-				 sweep_stop ? NULL : fin);
+		results_run_json(
+			o, &topo, run_id,
+			o->no_probes || (probe_note[0] && strncmp(probe_note, "off", 3)) ? "proc" : "probe",
+			probe_note[0] ? probe_note
+				      : "on (BPF: syscalls, sum_exec_runtime, context switches, tx segments)",
+			sweep_stop ? NULL : fin);
 	}
 	ret = sweep_stop ? 130 : 0;
 cleanup:
@@ -201,9 +214,12 @@ cleanup:
 	}
 	results_close();
 	if (sweep_stop)
-		fprintf(stderr, "wirelab sweep: interrupted; every finished point is in %s (wirelab sweep --resume %s)\n",
+		fprintf(stderr,
+			"wirelab sweep: interrupted; every finished point is in %s (wirelab sweep --resume "
+			"%s)\n",
 			o->out, o->out);
 	else if (!err[0])
-		printf("wirelab sweep: done in %.0f s, %d points; results in %s\n", sweep_now() - pg.t0, pg.done, o->out);
+		printf("wirelab sweep: done in %.0f s, %d points; results in %s\n", sweep_now() - pg.t0,
+		       pg.done, o->out);
 	return ret;
 }

@@ -31,7 +31,8 @@ static int free_port(const char *addr)
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), port = -1;
 
 	inet_pton(AF_INET, addr, &sa.sin_addr);
-	if (fd >= 0 && !bind(fd, (struct sockaddr *)&sa, sizeof(sa)) && !getsockname(fd, (struct sockaddr *)&sa, &len))
+	if (fd >= 0 && !bind(fd, (struct sockaddr *)&sa, sizeof(sa)) &&
+	    !getsockname(fd, (struct sockaddr *)&sa, &len))
 		port = ntohs(sa.sin_port);
 	if (fd >= 0)
 		close(fd);
@@ -97,7 +98,8 @@ static int wait_ready(struct sweep_srv *s, const struct topo *t, int ours, char 
 	snprintf(out_path, sizeof(out_path), "%s/out", s->dir);
 	if (!ours)
 		check = spawn_port_check(t->srv_ns, t->srv_addr, s->port, SRV_READY_MS);
-	for (double end = sweep_now() + SRV_READY_MS / 1000.0; sweep_now() < end && !sweep_stop; sweep_sleep_ms(10)) {
+	for (double end = sweep_now() + SRV_READY_MS / 1000.0; sweep_now() < end && !sweep_stop;
+	     sweep_sleep_ms(10)) {
 		if (waitpid(s->pid, &status, WNOHANG) == s->pid) {
 			char how[64];
 			s->pid = 0;
@@ -147,8 +149,8 @@ cleanup:
 	return ret;
 }
 
-int sweep_srv_start(struct sweep_srv *s, const struct sweep_opts *o, const struct topo *t, const char *variant,
-		    const char *root, const char *tls_dir, char *err, size_t errlen)
+int sweep_srv_start(struct sweep_srv *s, const struct sweep_opts *o, const struct topo *t,
+		    const char *variant, const char *root, const char *tls_dir, char *err, size_t errlen)
 {
 	char bin[PATH_MAX + 64], listen[96], threads[16], out_path[PATH_MAX + 8], cert[PATH_MAX + 16],
 		key[PATH_MAX + 16];

@@ -89,7 +89,8 @@ static pid_t start_one(const struct sweep_opts *o, const struct topo *t, struct 
 	snprintf(dur, sizeof(dur), "%ds", seconds);
 	if (t->kind == TOPO_SSH) {
 		snprintf(cmd, sizeof(cmd),
-			 "cd /tmp && WIRELAB_CLOSE=%d wrk -t %s -c %s -d %s -s /tmp/wirelab-summary-%d.lua %s; times",
+			 "cd /tmp && WIRELAB_CLOSE=%d wrk -t %s -c %s -d %s -s /tmp/wirelab-summary-%d.lua "
+			 "%s; times",
 			 o->conn_close, tc, cc, dur, (int)getpid(), url);
 		argv[n++] = "ssh";
 		if (o->ssh_config[0]) {
@@ -128,8 +129,8 @@ static pid_t start_one(const struct sweep_opts *o, const struct topo *t, struct 
 	return sweep_spawn(&cs);
 }
 
-int sweep_wrk_run(const struct sweep_opts *o, const struct topo *t, const struct sweep_point *p, int port, int tls,
-		  int seconds, double stop_after, struct wrk_result *r, char *err, size_t errlen)
+int sweep_wrk_run(const struct sweep_opts *o, const struct topo *t, const struct sweep_point *p, int port,
+		  int tls, int seconds, double stop_after, struct wrk_result *r, char *err, size_t errlen)
 {
 	int nhosts = t->kind == TOPO_SSH ? o->nclient_hosts : 1, ret = 0, status;
 	struct wrk_job jobs[SWEEP_MAX_HOSTS];
@@ -168,7 +169,8 @@ int sweep_wrk_run(const struct sweep_opts *o, const struct topo *t, const struct
 			}
 		} else if (!sweep_wait(j->pid, (seconds + WRK_GRACE_S) * 1000, &status)) {
 			sweep_kill(j->pid, 2000);
-			snprintf(err, errlen, "%s", sweep_stop ? "interrupted" : "wrk did not finish in time");
+			snprintf(err, errlen, "%s",
+				 sweep_stop ? "interrupted" : "wrk did not finish in time");
 			j->pid = 0;
 			ret = -1;
 			continue;
@@ -183,15 +185,19 @@ int sweep_wrk_run(const struct sweep_opts *o, const struct topo *t, const struct
 			sweep_tail(j->err, tail, sizeof(tail));
 			sweep_status_str(status, how, sizeof(how));
 			snprintf(err, errlen, "%s%s%s: %s (%s)", t->kind == TOPO_SSH ? "on " : "",
-				 t->kind == TOPO_SSH ? o->client_hosts[h] : "", why, tail[0] ? tail : "no message", how);
+				 t->kind == TOPO_SSH ? o->client_hosts[h] : "", why,
+				 tail[0] ? tail : "no message", how);
 			ret = -1;
 			continue;
 		}
-		double cap = t->kind == TOPO_SSH ? j->threads
-			     : j->threads < o->nclient_cpus ? j->threads : o->nclient_cpus;
+		double cap = t->kind == TOPO_SSH	    ? j->threads
+			     : j->threads < o->nclient_cpus ? j->threads
+							    : o->nclient_cpus;
 		double busy = one.client_cpu_s / (one.duration_s * cap);
-		r->p50_us = (r->p50_us * r->requests + one.p50_us * one.requests) / fmax(1, r->requests + one.requests);
-		r->mean_us = (r->mean_us * r->requests + one.mean_us * one.requests) / fmax(1, r->requests + one.requests);
+		r->p50_us = (r->p50_us * r->requests + one.p50_us * one.requests) /
+			    fmax(1, r->requests + one.requests);
+		r->mean_us = (r->mean_us * r->requests + one.mean_us * one.requests) /
+			     fmax(1, r->requests + one.requests);
 		r->requests += one.requests;
 		r->bytes += one.bytes;
 		r->err_connect += one.err_connect;

@@ -19,7 +19,8 @@ int topo_up(struct topo *t, const struct sweep_opts *o, char *err, size_t errlen
 		snprintf(t->srv_addr, sizeof(t->srv_addr), "127.0.0.1");
 		snprintf(t->listen_addr, sizeof(t->listen_addr), "127.0.0.1");
 		snprintf(t->settings, sizeof(t->settings),
-			 "loopback 127.0.0.1 (64 KiB MTU, no real segmentation: the kernel's loopback shortcut)");
+			 "loopback 127.0.0.1 (64 KiB MTU, no real segmentation: the kernel's loopback "
+			 "shortcut)");
 		t->up = 1;
 		return 0;
 	case TOPO_VM: /* inside the lab VM: its loopback, labelled vm */

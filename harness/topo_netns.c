@@ -33,8 +33,8 @@ int topo_netns_up(struct topo *t, const struct sweep_opts *o, char *err, size_t 
 	ns[1] = t->cli_ns;
 	t->up = 1; /* from here on, topo_down cleans whatever exists */
 	if (sweep_sh(err, errlen, "ip netns add %s && ip netns add %s", ns[0], ns[1]) ||
-	    sweep_sh(err, errlen, "ip link add %s netns %s type veth peer name %s netns %s", t->veth[0], ns[0],
-		     t->veth[1], ns[1]))
+	    sweep_sh(err, errlen, "ip link add %s netns %s type veth peer name %s netns %s", t->veth[0],
+		     ns[0], t->veth[1], ns[1]))
 		return -1;
 	for (int i = 0; i < 2; i++) {
 		if (sweep_sh(err, errlen, "ip -n %s addr add %s/30 dev %s && ip -n %s link set lo up", ns[i],
@@ -43,13 +43,16 @@ int topo_netns_up(struct topo *t, const struct sweep_opts *o, char *err, size_t 
 		if (o->mtu && sweep_sh(err, errlen, "ip -n %s link set %s mtu %d", ns[i], t->veth[i], o->mtu))
 			return -1;
 		if (o->offloads >= 0 &&
-		    sweep_sh(err, errlen, "ip netns exec %s ethtool -K %s tso %s gso %s gro %s", ns[i], t->veth[i],
-			     o->offloads ? "on" : "off", o->offloads ? "on" : "off", o->offloads ? "on" : "off"))
+		    sweep_sh(err, errlen, "ip netns exec %s ethtool -K %s tso %s gso %s gro %s", ns[i],
+			     t->veth[i], o->offloads ? "on" : "off", o->offloads ? "on" : "off",
+			     o->offloads ? "on" : "off"))
 			return -1;
 		if (sweep_sh(err, errlen, "ip -n %s link set %s up", ns[i], t->veth[i]))
 			return -1;
-		if (o->link_rate[0] && sweep_sh(err, errlen, "ip netns exec %s tc qdisc replace dev %s root tbf rate %s " NETNS_TBF,
-						ns[i], t->veth[i], o->link_rate))
+		if (o->link_rate[0] &&
+		    sweep_sh(err, errlen,
+			     "ip netns exec %s tc qdisc replace dev %s root tbf rate %s " NETNS_TBF, ns[i],
+			     t->veth[i], o->link_rate))
 			return -1;
 	}
 	snprintf(t->srv_addr, sizeof(t->srv_addr), NETNS_SRV_ADDR);
@@ -59,7 +62,10 @@ int topo_netns_up(struct topo *t, const struct sweep_opts *o, char *err, size_t 
 		snprintf(mtu, sizeof(mtu), "%d", o->mtu);
 	snprintf(t->settings, sizeof(t->settings),
 		 "netns %s (server %s) <-veth-> %s (wrk %s), mtu %s, offloads %s, link rate %s", ns[0],
-		 NETNS_SRV_ADDR, ns[1], NETNS_CLI_ADDR, mtu, o->offloads < 0 ? "default" : o->offloads ? "on" : "off",
+		 NETNS_SRV_ADDR, ns[1], NETNS_CLI_ADDR, mtu,
+		 o->offloads < 0 ? "default"
+		 : o->offloads	 ? "on"
+				 : "off",
 		 o->link_rate[0] ? o->link_rate : "unlimited");
 	return 0;
 }

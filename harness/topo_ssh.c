@@ -18,7 +18,8 @@ int topo_ssh_up(struct topo *t, const struct sweep_opts *o, char *err, size_t er
 		snprintf(cfg, sizeof(cfg), "-F '%s'", o->ssh_config);
 	for (int i = 0; i < o->nclient_hosts; i++)
 		if (sweep_sh(err, errlen,
-			     "ssh %s -o BatchMode=yes %s 'command -v wrk >/dev/null || { echo no wrk on the client >&2; exit 1; }; "
+			     "ssh %s -o BatchMode=yes %s 'command -v wrk >/dev/null || { echo no wrk on the "
+			     "client >&2; exit 1; }; "
 			     "cat > /tmp/wirelab-summary-%d.lua' < '%s'",
 			     cfg, o->client_hosts[i], (int)getpid(), o->lua))
 			return -1;
@@ -38,6 +39,7 @@ void topo_ssh_down(struct topo *t, const struct sweep_opts *o)
 	if (o->ssh_config[0])
 		snprintf(cfg, sizeof(cfg), "-F '%s'", o->ssh_config);
 	for (int i = 0; i < o->nclient_hosts; i++)
-		sweep_sh(err, sizeof(err), "ssh %s -o BatchMode=yes %s 'rm -f /tmp/wirelab-summary-%d.lua' 2>/dev/null; true",
+		sweep_sh(err, sizeof(err),
+			 "ssh %s -o BatchMode=yes %s 'rm -f /tmp/wirelab-summary-%d.lua' 2>/dev/null; true",
 			 cfg, o->client_hosts[i], (int)getpid());
 }

@@ -47,14 +47,17 @@ static int add_arg(char *cmd, size_t len, const char *a)
 
 int sweep_vm_run(const struct sweep_opts *o)
 {
-	char cmd[8192] = "build/wirelab sweep", top[PATH_MAX], labvm[PATH_MAX + 32], line[8192], path[PATH_MAX + 64];
+	char cmd[8192] = "build/wirelab sweep", top[PATH_MAX], labvm[PATH_MAX + 32], line[8192],
+	     path[PATH_MAX + 64];
 	FILE *p, *out = NULL;
 	int ret = 1, files = 0, status;
 
 	if (snprintf(top, sizeof(top), "%s/..", o->build) >= (int)sizeof(top))
 		return 2;
-	if (snprintf(labvm, sizeof(labvm), "%s/scripts/labvm", top) >= (int)sizeof(labvm) || access(labvm, X_OK)) {
-		fprintf(stderr, "wirelab sweep: --topology vm needs scripts/labvm next to the build folder\n");
+	if (snprintf(labvm, sizeof(labvm), "%s/scripts/labvm", top) >= (int)sizeof(labvm) ||
+	    access(labvm, X_OK)) {
+		fprintf(stderr,
+			"wirelab sweep: --topology vm needs scripts/labvm next to the build folder\n");
 		return 2;
 	}
 	/* the same options, minus where results go (the guest's /tmp) */
@@ -74,7 +77,8 @@ int sweep_vm_run(const struct sweep_opts *o)
 		fprintf(stderr, "wirelab sweep: --out %s: %s\n", o->out, strerror(errno));
 		return 2;
 	}
-	printf("wirelab sweep: --topology vm: the sweep runs inside scripts/labvm (minutes to boot under TCG); "
+	printf("wirelab sweep: --topology vm: the sweep runs inside scripts/labvm (minutes to boot under "
+	       "TCG); "
 	       "results copied to %s when it ends\n",
 	       o->out);
 	fflush(stdout);
