@@ -26,5 +26,5 @@ TEST_BINS += $(BUILD)/tests/fuzz_replay
 fuzz: $(BUILD)/fuzz/fuzz_http
 	@mkdir -p $(BUILD)/fuzz/corpus
 	cd $(BUILD)/fuzz && ./fuzz_http -max_total_time=$(FUZZ_SECONDS) -max_len=12288 \
-		-print_final_stats=1 -artifact_prefix=$(CURDIR)/$(BUILD)/fuzz/ \
+		-print_final_stats=1 -artifact_prefix=$(abspath $(BUILD)/fuzz)/ \
 		-dict=$(CURDIR)/fuzz/http.dict corpus $(CURDIR)/fuzz/corpus $(CURDIR)/fuzz/regression
