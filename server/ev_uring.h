@@ -10,6 +10,9 @@ struct conn;
 struct worker;
 
 #define UR_IOV 64
+/* splice pipes per thread (sendfile path): made at start-up, bounded, so
+ * they never take the descriptors connections need */
+#define UR_PIPES 4
 
 /* user_data: a conn pointer (16-byte aligned by malloc) with the op in the
  * low bits; 0 for completions nobody waits for (cancels) */
@@ -39,6 +42,7 @@ struct ur_conn {
 	int closing;       /* cancelled; close and free once inflight is 0 */
 	struct ur_pipe *pipe; /* sendfile path: lent while the body goes out */
 	uint32_t pipe_fill;   /* bytes of the body waiting in the pipe */
+	int pipe_wait;     /* waits for a free pipe (counted in ur.nwait) */
 	int chain_left;    /* completions still to come of the send chain */
 	int chain_err;     /* the send chain failed: close when it is back */
 	size_t want;       /* bytes the writev-path sendmsg asked for */
@@ -50,7 +54,9 @@ struct ur {
 	struct io_uring ring;
 	struct conn *dead;   /* closed, freed after the current batch */
 	struct ur_pipe *pipes; /* free pipes (sendfile path) */
-	int npipes;
+	int npipes;          /* free */
+	int npipes_all;      /* free and lent */
+	int nwait;           /* connections waiting for a pipe */
 	uint64_t wake_val;
 	int nlive;           /* connections not yet closed and freed */
 	unsigned nsend;      /* sends queued since the last enter */
@@ -71,9 +77,9 @@ void ur_flush(struct conn *c);
 /* ur_send_done: a send-side completion (UR_SEND, UR_SPLICE_*). */
 void ur_send_done(struct conn *c, int op, int res);
 
-/* ur_pipe_get: a pipe from the pool, or a new one; NULL when none can be had. */
+/* ur_pipe_get: a free pipe, or a new one up to UR_PIPES; else NULL. */
 struct ur_pipe *ur_pipe_get(struct ur *u);
-/* ur_pipe_put: give a pipe back to the worker's pool (or close it). */
+/* ur_pipe_put: give a pipe back (clean: empty), or close a dirty one. */
 void ur_pipe_put(struct ur *u, struct ur_pipe *p, int clean);
 
 #define UR_C(c) ((struct ur_conn *)(c)->ev_ptr)

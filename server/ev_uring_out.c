@@ -104,13 +104,20 @@ static void queue_body(struct conn *c, const struct out_item *it)
 static int get_pipe(struct conn *c)
 {
 	struct ur_conn *uc = UR_C(c);
+	struct ur *u = UR_W(c);
 
 	if (!uc->pipe)
-		uc->pipe = ur_pipe_get(UR_W(c));
+		uc->pipe = ur_pipe_get(u);
 	if (!uc->pipe) {
-		ur_close(c); /* out of descriptors */
+		/* all lent: wait for one (ev_uring.c pipe_waiters) */
+		if (!uc->pipe_wait)
+			u->nwait++;
+		uc->pipe_wait = 1;
 		return -1;
 	}
+	if (uc->pipe_wait)
+		u->nwait--;
+	uc->pipe_wait = 0;
 	return 0;
 }
 
