@@ -136,7 +136,7 @@ cleanup:
 
 const char *ev_describe_loop(void)
 {
-	return "io_uring (liburing, one ring per thread; multishot accept, SINGLE_ISSUER|DEFER_TASKRUN; "
+	return "uring (io_uring via liburing, one ring per thread; multishot accept, SINGLE_ISSUER|DEFER_TASKRUN; "
 	       "--sqpoll for a submission thread)";
 }
 

@@ -46,7 +46,12 @@ static void version(void)
 {
 	printf(PROG " " WL_VARIANT "\n");
 	printf("loop: %s\n", ev_describe_loop());
+#if WL_TLS_USER
+	/* user-space TLS has one send path whatever the loop: records built by OpenSSL */
+	printf("send: writev (header and body through SSL_write, the body pread into a 64 KiB buffer)\n");
+#else
 	printf("send: %s\n", ev_describe_send());
+#endif
 #if WL_CORK
 	printf("cork: cork (%s)\n", WL_SEND_WRITEV ? "TCP_CORK when a response takes more than one writev"
 						   : "MSG_MORE on a header whose body follows");
