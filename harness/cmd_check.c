@@ -52,6 +52,15 @@ static int parse_metrics(const char *s, struct check_opts *o)
 	return o->nmetrics ? 0 : -EINVAL;
 }
 
+/* Whether a run's uring variants ran with --sqpoll; runs from before the
+ * option existed ran without. */
+static int sqpoll_of(const struct runs_run *r)
+{
+	json_t *opts = json_object_get(r->meta, "options");
+
+	return json_is_true(json_object_get(opts, "sqpoll"));
+}
+
 /* Differences in what the two runs were measured on. Returns how many. */
 static int compare_hosts(const struct runs_run *a, const struct runs_run *b)
 {
@@ -72,6 +81,12 @@ static int compare_hosts(const struct runs_run *a, const struct runs_run *b)
 	}
 	if (a->cores != b->cores && a->cores > 0 && b->cores > 0) {
 		printf("warning: different core counts: BASE %ld, NEW %ld\n", a->cores, b->cores);
+		diff++;
+	}
+	/* an SQPOLL thread changes what a uring row costs: not the same server */
+	if (sqpoll_of(a) != sqpoll_of(b)) {
+		printf("warning: different server options: BASE %s--sqpoll, NEW %s--sqpoll\n",
+		       sqpoll_of(a) ? "" : "no ", sqpoll_of(b) ? "" : "no ");
 		diff++;
 	}
 	return diff;

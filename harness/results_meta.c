@@ -111,6 +111,8 @@ int results_run_json(const struct sweep_opts *o, const struct topo *t, const cha
 	json_object_set_new(opts, "client_cpus", json_string(o->client_cpus));
 	json_object_set_new(opts, "peers", json_integer(o->npeers));
 	json_object_set_new(opts, "no_probes", json_boolean(o->no_probes));
+	/* a server option changes what a variant's rows mean: check compares it */
+	json_object_set_new(opts, "sqpoll", json_boolean(o->sqpoll));
 	json_object_set_new(opts, "out", json_string(o->out));
 	json_object_set_new(opts, "build", json_string(o->build));
 

@@ -51,6 +51,7 @@ struct sweep_opts {
 	int client_cpu_list[SWEEP_MAX_CPUS], nclient_cpus;
 	int npeers; /* the last npeers of variants[] are peers */
 	int no_probes;
+	int sqpoll; /* --sqpoll for uring variants */
 	int quiet; /* no per-point lines (the demo prints its own table) */
 	char out[PATH_MAX];
 	int resume;

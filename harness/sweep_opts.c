@@ -56,6 +56,7 @@ void sweep_usage(FILE *f)
 		"  --client-cpus LIST    wrk's CPUs (default 1, or 0 on a single core)\n"
 		"  --peers LIST          also sweep nginx, lighttpd, h2o (one worker, same CPUs and "
 		"docroot)\n"
+		"  --sqpoll              uring variants run with an SQPOLL thread (recorded in run.json)\n"
 		"  --no-probes           no BPF probes (CPU time from /proc; syscall, context switch and\n"
 		"                        segment columns stay empty)\n"
 		"  --out DIR             the run's folder (default results/<run-id>)\n"
@@ -83,6 +84,7 @@ enum {
 	O_CCPUS,
 	O_PEERS,
 	O_NOPROBES,
+	O_SQPOLL,
 	O_OUT,
 	O_RESUME,
 	O_BUILD,
@@ -110,6 +112,7 @@ static const struct option long_opts[] = {
 	{"client-cpus", required_argument, 0, O_CCPUS},
 	{"peers", required_argument, 0, O_PEERS},
 	{"no-probes", no_argument, 0, O_NOPROBES},
+	{"sqpoll", no_argument, 0, O_SQPOLL},
 	{"out", required_argument, 0, O_OUT},
 	{"resume", required_argument, 0, O_RESUME},
 	{"build", required_argument, 0, O_BUILD},
@@ -534,6 +537,9 @@ int sweep_opts_parse(int argc, char **argv, struct sweep_opts *o, char *err, siz
 			break;
 		case O_PEERS:
 			peers = a;
+			break;
+		case O_SQPOLL:
+			o->sqpoll = 1;
 			break;
 		case O_NOPROBES:
 			o->no_probes = 1;

@@ -129,6 +129,12 @@ int sweep_main(struct sweep_opts *o, char *run_dir_out, size_t len)
 		printf("  warning: loopback takes shortcuts (64 KiB MTU, one huge write goes through without "
 		       "real "
 		       "segmentation); use --topology netns for figures that transfer to a NIC\n");
+	/* the server runs one loop thread per server CPU, so no CPU of its own
+	 * is left for the SQPOLL thread: it spins wherever the scheduler puts
+	 * it, beside a loop thread or wrk, and both rows show that cost */
+	if (o->sqpoll)
+		printf("  note: --sqpoll: uring variants get an SQPOLL thread that is not pinned (every server "
+		       "CPU runs a loop thread); it busy-polls beside the loop or wrk\n");
 	fflush(stdout);
 
 	for (int rep = 1; rep <= o->reps && !sweep_stop; rep++)

@@ -187,6 +187,8 @@ int sweep_srv_start(struct sweep_srv *s, const struct sweep_opts *o, const struc
 		argv[n++] = threads;
 		argv[n++] = "--cpus";
 		argv[n++] = o->server_cpus;
+		if (o->sqpoll && !strcmp(axes[0], "uring"))
+			argv[n++] = "--sqpoll";
 		if (strcmp(axes[3], "plain")) {
 			snprintf(cert, sizeof(cert), "%s/cert.pem", tls_dir);
 			snprintf(key, sizeof(key), "%s/key.pem", tls_dir);

@@ -168,6 +168,8 @@ int main(int argc, char **argv)
 	printf(PROG " %s listening on %s threads %d cpus", WL_VARIANT, where, srv_cfg.threads);
 	for (i = 0; i < srv_cfg.threads && i < srv_cfg.ncpus; i++)
 		printf("%s%d", i ? "," : " ", srv_cfg.cpus[i]);
+	if (srv_cfg.sqpoll) /* says what ran: the harness records this line */
+		printf(" sqpoll");
 	printf(" tls %s\n", tx_describe());
 	fflush(stdout);
 
