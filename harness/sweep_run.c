@@ -133,7 +133,8 @@ int sweep_main(struct sweep_opts *o, char *run_dir_out, size_t len)
 	 * is left for the SQPOLL thread: it spins wherever the scheduler puts
 	 * it, beside a loop thread or wrk, and both rows show that cost */
 	if (o->sqpoll)
-		printf("  note: --sqpoll: uring variants get an SQPOLL thread that is not pinned (every server "
+		printf("  note: --sqpoll: uring variants get an SQPOLL thread that is not pinned (every "
+		       "server "
 		       "CPU runs a loop thread); it busy-polls beside the loop or wrk\n");
 	fflush(stdout);
 
