@@ -96,7 +96,7 @@ static void why(int err, char *msg, size_t msglen, const char *what)
 int ev_check(char *msg, size_t msglen)
 {
 	static const int ops[] = { IORING_OP_ACCEPT, IORING_OP_RECV, IORING_OP_SEND, IORING_OP_SENDMSG,
-				   IORING_OP_SPLICE, IORING_OP_READ, IORING_OP_ASYNC_CANCEL };
+				   IORING_OP_SPLICE, IORING_OP_READ, IORING_OP_ASYNC_CANCEL, IORING_OP_POLL_ADD };
 	struct io_uring_params p = { .flags = (unsigned)ur_flags(srv_cfg.sqpoll), .cq_entries = UR_CQ };
 	struct io_uring_probe *probe = NULL;
 	struct io_uring ring;
@@ -243,14 +243,26 @@ static void ur_prep(struct io_uring_sqe *sqe, struct conn *c, int op)
 	UR_C(c)->inflight++;
 }
 
-/* The recv submission: into the room left in rbuf. Poll first when the
- * connection has just been answered: the next request is not there yet. */
+/* Where the next recv goes: the room left in rbuf, or, where OpenSSL reads
+ * records from memory, the room in the connection's record buffer. */
+static char *rx_room(struct conn *c, size_t *room)
+{
+	if (ur_tls_mem(c))
+		return ur_tls_rx(c, room);
+	*room = CONN_RBUF - c->rlen;
+	return c->rbuf + c->rlen;
+}
+
+/* The recv submission. Poll first when the connection has just been
+ * answered: the next request is not there yet. */
 static void ur_arm_recv(struct conn *c)
 {
 	struct ur_conn *uc = UR_C(c);
 	struct io_uring_sqe *sqe = ur_sqe(UR_W(c));
+	size_t room;
+	char *buf = rx_room(c, &room);
 
-	io_uring_prep_recv(sqe, c->fd, c->rbuf + c->rlen, CONN_RBUF - c->rlen, 0);
+	io_uring_prep_recv(sqe, c->fd, buf, room, 0);
 	if (!c->rlen && c->olen == 0 && c->ev)
 		sqe->ioprio |= IORING_RECVSEND_POLL_FIRST;
 	c->ev = 1; /* not the first read after accept */
@@ -269,12 +281,26 @@ static void ur_arm_linger(struct conn *c)
 	UR_C(c)->recv_busy = 1;
 }
 
+/* ktls handshake: wait until the socket can give OpenSSL what it wants. */
+static void ur_arm_poll(struct conn *c)
+{
+	struct io_uring_sqe *sqe = ur_sqe(UR_W(c));
+
+	io_uring_prep_poll_add(sqe, c->fd, (unsigned)UR_C(c)->poll_want);
+	ur_prep(sqe, c, UR_POLL);
+	UR_C(c)->poll_busy = 1;
+}
+
 static void on_recv(struct conn *c, int res)
 {
 	if (c->flags & CONN_LINGER) {
 		if (res <= 0 && res != -EINTR)
 			ur_close(c);
 		return; /* input after an error answer is thrown away */
+	}
+	if (ur_tls_mem(c)) {
+		ur_tls_recv_done(c, res); /* records: ur_tls_step decrypts them */
+		return;
 	}
 	if (res > 0) {
 		c->rlen += (uint32_t)res;
@@ -303,6 +329,8 @@ static void ur_finish(struct conn *c)
 	struct ur *u = UR_W(c);
 	struct ur_conn *uc = UR_C(c);
 
+	/* only now: in-flight recvs and sends of TLS records use its buffers */
+	tx_conn_close(c);
 	close(c->fd);
 	c->fd = -1;
 	if (uc->pipe)
@@ -323,7 +351,10 @@ void ur_close(struct conn *c)
 	if (c->fd < 0 || uc->closing)
 		return;
 	uc->closing = 1;
-	tx_conn_close(c);
+	/* a response cut short must not end with close_notify (ktls sends
+	 * one from tx_conn_close): treat the peer as gone */
+	if (uc->send_busy || conn_out_pending(c))
+		c->flags |= CONN_EOF;
 	if (!uc->inflight) {
 		ur_finish(c);
 		return;
@@ -366,13 +397,25 @@ static void ur_step(struct conn *c)
 			ur_finish(c);
 		return;
 	}
-	if (conn_out_pending(c) && !uc->send_busy) {
+	if (ur_tls_step(c) < 0)
+		return;
+	if (uc->poll_want) { /* ktls handshake: OpenSSL waits for the socket */
+		if (!uc->poll_busy)
+			ur_arm_poll(c);
+		return;
+	}
+	if ((conn_out_pending(c) || ur_tls_out(c)) && !uc->send_busy) {
 		ur_flush(c);
 		if (c->fd < 0 || uc->closing)
 			return;
 	}
-	if (conn_should_close(c)) {
+	if (conn_should_close(c) && !ur_tls_out(c)) {
 		if (!(c->flags & CONN_LINGER)) {
+			if (ur_tls_close(c)) { /* close_notify first */
+				if (!uc->send_busy)
+					ur_flush(c);
+				return;
+			}
 			ur_close(c);
 			return;
 		}
@@ -383,8 +426,13 @@ static void ur_step(struct conn *c)
 			ur_arm_linger(c);
 		return;
 	}
-	if (!uc->recv_busy && !(c->flags & (CONN_CLOSE_AFTER | CONN_EOF)) && c->rlen < CONN_RBUF)
-		ur_arm_recv(c);
+	if (!uc->recv_busy && !(c->flags & (CONN_CLOSE_AFTER | CONN_EOF))) {
+		size_t room;
+
+		rx_room(c, &room);
+		if (room)
+			ur_arm_recv(c);
+	}
 }
 
 /* ---- accepting ---------------------------------------------------------- */
@@ -393,7 +441,9 @@ static void arm_accept(struct ur *u, struct worker *w)
 {
 	struct io_uring_sqe *sqe = ur_sqe(u);
 
-	io_uring_prep_multishot_accept(sqe, w->lfd, NULL, NULL, SOCK_CLOEXEC);
+	/* ktls: OpenSSL's handshake runs on the socket, non-blocking, each
+	 * wait an io_uring poll (tx_ktls.c makes it blocking again after) */
+	io_uring_prep_multishot_accept(sqe, w->lfd, NULL, NULL, SOCK_CLOEXEC | (WL_TLS_KTLS ? SOCK_NONBLOCK : 0));
 	io_uring_sqe_set_data64(sqe, UR_TAG_ACCEPT);
 }
 
@@ -498,6 +548,10 @@ static void on_cqe(struct worker *w, struct ur *u, const struct io_uring_cqe *cq
 		uc->recv_busy = 0;
 		if (!uc->closing)
 			on_recv(c, cqe->res);
+		break;
+	case UR_POLL: /* ur_step calls OpenSSL again; it sees any error itself */
+		uc->poll_busy = 0;
+		uc->poll_want = 0;
 		break;
 	default:
 		ur_send_done(c, op, cqe->res);

@@ -6,6 +6,9 @@
 #include <sys/uio.h>
 #include <liburing.h>
 
+#include "conn.h"
+#include "srv.h"
+
 struct conn;
 struct worker;
 
@@ -22,6 +25,7 @@ enum ur_op {
 	UR_SPLICE_IN = 3,  /* file -> pipe */
 	UR_SPLICE_OUT = 4, /* pipe -> socket */
 	UR_LINGER = 5,   /* recv into the scratch buffer after an error answer */
+	UR_POLL = 6,     /* ktls: socket readiness for OpenSSL's handshake */
 	UR_OPMASK = 7,
 };
 /* user_data of the listener's and the wake-up fd's requests */
@@ -40,6 +44,8 @@ struct ur_conn {
 	int recv_busy;     /* a recv is in flight */
 	int send_busy;     /* a send chain is in flight */
 	int closing;       /* cancelled; close and free once inflight is 0 */
+	int poll_want;     /* ktls handshake: POLLIN or POLLOUT to wait for */
+	int poll_busy;     /* a poll is in flight */
 	struct ur_pipe *pipe; /* sendfile path: lent while the body goes out */
 	uint32_t pipe_fill;   /* bytes of the body waiting in the pipe */
 	int pipe_wait;     /* waits for a free pipe (counted in ur.nwait) */
@@ -82,7 +88,52 @@ struct ur_pipe *ur_pipe_get(struct ur *u);
 /* ur_pipe_put: give a pipe back (clean: empty), or close a dirty one. */
 void ur_pipe_put(struct ur *u, struct ur_pipe *p, int clean);
 
+/* ---- TLS (ev_uring_tls.c); in plain variants, no-ops the compiler drops */
+#if WL_TLS_PLAIN
+static inline int ur_tls_step(struct conn *c) { (void)c; return 0; }
+static inline int ur_tls_mem(const struct conn *c) { (void)c; return 0; }
+static inline char *ur_tls_rx(struct conn *c, size_t *room) { (void)c; *room = 0; return 0; }
+static inline void ur_tls_recv_done(struct conn *c, int res) { (void)c; (void)res; }
+static inline int ur_tls_out(const struct conn *c) { (void)c; return 0; }
+static inline int ur_tls_close(struct conn *c) { (void)c; return 0; }
+#else
+/* ur_tls_step: before ur_step's sends and recvs: a handshake step, then
+ * decrypt what was received into rbuf (conn_process). ktls: sets poll_want
+ * while the handshake waits for the socket. -1 when c was closed. */
+int ur_tls_step(struct conn *c);
+/* ur_tls_mem: OpenSSL reads c's records from memory (tls; ktls when the
+ * kernel does not decrypt): recvs go to ur_tls_rx, not rbuf */
+int ur_tls_mem(const struct conn *c);
+char *ur_tls_rx(struct conn *c, size_t *room);
+/* ur_tls_recv_done: a recv into ur_tls_rx completed with res */
+void ur_tls_recv_done(struct conn *c, int res);
+/* ur_tls_out: records wait to be sent (tls) */
+int ur_tls_out(const struct conn *c);
+/* ur_tls_close: queue close_notify; 1 when it must be sent before the close */
+int ur_tls_close(struct conn *c);
+#endif
+
 #define UR_C(c) ((struct ur_conn *)(c)->ev_ptr)
 #define UR_W(c) ((struct ur *)(c)->w->loop)
+
+/* a send-side submission of c, counted in its chain */
+static inline void ur_prep_send(struct io_uring_sqe *sqe, struct conn *c, int op)
+{
+	io_uring_sqe_set_data64(sqe, (uint64_t)(uintptr_t)c | (uint64_t)op);
+	UR_C(c)->inflight++;
+	UR_C(c)->chain_left++;
+	UR_W(c)->nsend++;
+}
+
+/* the cork axis, once the queue is empty: push the corked tail now */
+static inline void ur_flush_done(struct conn *c)
+{
+#if WL_CORK
+	if (c->flags & CONN_CORKED)
+		srv_set_cork(c, 0);
+#else
+	(void)c;
+#endif
+}
 
 #endif

@@ -4,8 +4,8 @@
  * through ur_send_done, and ur_step asks for the next chain.
  *
  * These two functions are the only place the uring loop writes to a
- * socket, so a transport that must see the bytes (TLS) changes them and
- * nothing else. */
+ * socket, so user-space TLS, which must see the bytes, has its own pair in
+ * ev_uring_tls.c; ktls uses these (the kernel builds the records). */
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/socket.h>
@@ -14,25 +14,7 @@
 #include "ev_uring.h"
 #include "srv.h"
 
-/* the cork axis, once the queue is empty */
-static void flush_done(struct conn *c)
-{
-#if WL_CORK
-	if (c->flags & CONN_CORKED)
-		srv_set_cork(c, 0); /* push the corked tail now */
-#else
-	(void)c;
-#endif
-}
-
-static void ur_prep_send(struct io_uring_sqe *sqe, struct conn *c, int op)
-{
-	io_uring_sqe_set_data64(sqe, (uint64_t)(uintptr_t)c | (uint64_t)op);
-	UR_C(c)->inflight++;
-	UR_C(c)->chain_left++;
-	UR_W(c)->nsend++;
-}
-
+#if !WL_TLS_USER /* tls: ev_uring_tls.c */
 #if WL_SEND_WRITEV
 /* One sendmsg per chain: headers and mapped bodies of every queued
  * response, as epoll's one writev (MSG_NOSIGNAL: a peer gone is an error,
@@ -76,7 +58,7 @@ void ur_send_done(struct conn *c, int op, int res)
 		srv_set_cork(c, 1);
 #endif
 	if (!conn_out_pending(c))
-		flush_done(c);
+		ur_flush_done(c);
 }
 #else
 /* The body goes file -> pipe -> socket by two linked splices, a pipe's
@@ -209,6 +191,7 @@ void ur_send_done(struct conn *c, int op, int res)
 		uc->pipe = NULL;
 	}
 	if (!conn_out_pending(c))
-		flush_done(c);
+		ur_flush_done(c);
 }
 #endif
+#endif /* !WL_TLS_USER */

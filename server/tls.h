@@ -19,6 +19,15 @@ struct tls_conn {
 	int ready;           /* handshake finished */
 	char *stage;         /* tls: plaintext staged for SSL_write */
 	uint32_t stage_off, stage_len;
+	/* uring loop: OpenSSL reads records from rx and (tls) writes them to
+	 * tx, both filled and drained by io_uring (tls_mem.c) */
+	int mem;             /* rbio is the memory BIO (and wbio too for tls) */
+	int rx_eof;          /* the peer closed: the memory BIO reads EOF */
+	int shut;            /* close_notify is queued in tx */
+	char *rx, *tx;
+	uint32_t rx_off, rx_len;
+	uint32_t tx_off, tx_len;
+	uint64_t tx_plain;   /* queue bytes whose records are all in tx */
 };
 
 /* tls_ctx_init: the server's SSL_CTX from srv_cfg (cert, key, version,
@@ -42,5 +51,18 @@ int tls_handshake(struct conn *c);
 /* tls_result: an SSL_* call's return r as -errno: -EAGAIN (c->tx_want
  * set), 0 for the peer's close_notify, or a fatal error. */
 ssize_t tls_result(struct conn *c, int r);
+
+/* tls_mem_init/free: the memory BIO method (uring loop), once per process */
+int tls_mem_init(void);
+void tls_mem_free(void);
+
+/* tls_mem_attach: OpenSSL reads c's records from t->rx; with both set,
+ * it writes them to t->tx too (user-space tls); else the wbio stays the
+ * socket (ktls). 0 or -ENOMEM. */
+int tls_mem_attach(struct conn *c, int both);
+
+/* tls_mem_rx_room: where the next recv of records goes, and how much fits
+ * (0: full, OpenSSL must read first). */
+char *tls_mem_rx_room(struct tls_conn *t, size_t *room);
 
 #endif

@@ -50,14 +50,17 @@ int tx_conn_open(struct conn *c)
 	if (!t)
 		return -ENOMEM;
 	t->ssl = SSL_new(tls_ctx);
-	if (!t->ssl || !SSL_set_fd(t->ssl, c->fd)) {
+	c->tx = t;
+	/* user-space TLS under io_uring: records through memory (tls_mem.c);
+	 * else the socket (ktls needs it to hand the kernel its keys) */
+	if (!t->ssl || !(WL_LOOP_URING && WL_TLS_USER ? tls_mem_attach(c, 1) == 0 : SSL_set_fd(t->ssl, c->fd))) {
 		SSL_free(t->ssl);
 		free(t);
+		c->tx = NULL;
 		ERR_clear_error();
 		return -ENOMEM;
 	}
 	SSL_set_accept_state(t->ssl);
-	c->tx = t;
 	c->flags |= CONN_HANDSHAKE;
 	c->tx_want = EV_WANT_READ;
 	return 0;
@@ -70,12 +73,15 @@ void tx_conn_close(struct conn *c)
 	if (!t)
 		return;
 	/* close_notify, best effort, one try: not after a fatal error, nor
-	 * when the peer is gone or we already sent FIN (lingering) */
-	if (t->ready && !t->fatal && !(c->flags & CONN_EOF))
+	 * when the peer is gone or we already sent FIN (lingering); tls under
+	 * io_uring sent its own (ur_tls_close), nothing would send this one */
+	if (t->ready && !t->fatal && !(c->flags & CONN_EOF) && !(WL_LOOP_URING && WL_TLS_USER))
 		SSL_shutdown(t->ssl);
 	ERR_clear_error();
 	SSL_free(t->ssl);
 	free(t->stage);
+	free(t->rx);
+	free(t->tx);
 	free(t);
 	c->tx = NULL;
 }

@@ -139,6 +139,7 @@ void tx_global_free(void)
 {
 	SSL_CTX_free(tls_ctx);
 	tls_ctx = NULL;
+	tls_mem_free();
 }
 
 /* two ends of a loopback TCP connection: TCP_ULP needs an established socket */

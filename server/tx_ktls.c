@@ -8,6 +8,7 @@
  * closed: serving it through user-space TLS would measure the wrong thing. */
 #include <errno.h>
 #include <stdio.h>
+#include <sys/ioctl.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -30,25 +31,28 @@ int tx_global_init(char *msg, size_t msglen)
 
 	if (err)
 		return err;
-#if WL_LOOP_URING
-	snprintf(msg, msglen, "kTLS is not implemented for the uring loop yet: use the epoll variant");
-	return -ENOSYS;
-#else
+	if (WL_LOOP_URING && tls_mem_init() < 0) {
+		snprintf(msg, msglen, "TLS: cannot make the memory BIO method");
+		return -ENOMEM;
+	}
 	return tls_ctx_init(1, msg, msglen);
-#endif
 }
 
 
 const char *tx_describe(void)
 {
-	static char d[256];
+	static char d[320];
 
 	/* OpenSSL 3.0 on Linux: kTLS send for 1.2 and 1.3, receive for 1.2 only */
-	snprintf(d, sizeof(d), "ktls (OpenSSL %s handshake, %s; in the kernel: send%s)",
-		 OpenSSL_version(OPENSSL_VERSION_STRING), tls_version_name(),
+	snprintf(d, sizeof(d), "ktls (OpenSSL %s handshake%s, %s; in the kernel: send%s%s)",
+		 OpenSSL_version(OPENSSL_VERSION_STRING), WL_LOOP_URING ? " on the socket, io_uring poll" : "",
+		 tls_version_name(),
 		 srv_cfg.tls_version == 13 ? "; receive stays in OpenSSL (no TLS 1.3 kTLS receive in OpenSSL 3.0)"
 		 : kernel_rx              ? " and receive"
-					  : "; receive stays in OpenSSL (the kernel refused receive keys)");
+					  : "; receive stays in OpenSSL (the kernel refused receive keys)",
+		 WL_LOOP_URING && (srv_cfg.tls_version == 13 || !kernel_rx)
+			 ? ", its records from io_uring recv through a memory BIO"
+			 : "");
 	return d;
 }
 
@@ -63,8 +67,20 @@ int tx_handshake(struct conn *c)
 	if (r)
 		return r;
 	t = c->tx;
-	if (BIO_get_ktls_send(SSL_get_wbio(t->ssl)))
+	if (BIO_get_ktls_send(SSL_get_wbio(t->ssl))) {
+#if WL_LOOP_URING
+		int off = 0;
+
+		/* io_uring's sends wait on a blocking socket; a splice to a
+		 * non-blocking one would come back EAGAIN instead */
+		if (ioctl(c->fd, FIONBIO, &off) < 0)
+			return -errno;
+		/* no kernel receive: OpenSSL reads the records io_uring recvs */
+		if (!BIO_get_ktls_recv(SSL_get_rbio(t->ssl)))
+			return tls_mem_attach(c, 0);
+#endif
 		return 0;
+	}
 	n = ++c->w->tx_refused;
 	if (n <= KTLS_LOG_FIRST || n % 1000 == 0)
 		fprintf(stderr,

@@ -23,21 +23,21 @@
 
 int tx_global_init(char *msg, size_t msglen)
 {
-#if WL_LOOP_URING
-	snprintf(msg, msglen, "user-space TLS is not implemented for the uring loop yet: use the epoll variant");
-	return -ENOSYS;
-#else
+	if (WL_LOOP_URING && tls_mem_init() < 0) {
+		snprintf(msg, msglen, "TLS: cannot make the memory BIO method");
+		return -ENOMEM;
+	}
 	return tls_ctx_init(0, msg, msglen);
-#endif
 }
 
 
 const char *tx_describe(void)
 {
-	static char d[160];
+	static char d[256];
 
-	snprintf(d, sizeof(d), "tls (OpenSSL %s in user space, %s pinned; every byte through SSL_write)",
-		 OpenSSL_version(OPENSSL_VERSION_STRING), tls_version_name());
+	snprintf(d, sizeof(d), "tls (OpenSSL %s in user space, %s pinned; every byte through SSL_write%s)",
+		 OpenSSL_version(OPENSSL_VERSION_STRING), tls_version_name(),
+		 WL_LOOP_URING ? "; records to and from io_uring recv/send through memory BIOs" : "");
 	return d;
 }
 
@@ -134,10 +134,14 @@ ssize_t tx_writev(struct conn *c, const struct iovec *iov, int n)
 		return e ? e : -EPIPE;
 	}
 	/* the whole queue is out: an idle keep-alive connection holds no stage
-	 * (as SSL_MODE_RELEASE_BUFFERS does for OpenSSL's record buffers) */
-	free(t->stage);
-	t->stage = NULL;
+	 * (as SSL_MODE_RELEASE_BUFFERS does for OpenSSL's record buffers).
+	 * Under io_uring the queue is only encrypted, not yet sent, and the
+	 * next flush comes at once: keep it until the connection closes. */
 	t->stage_off = t->stage_len = 0;
+	if (!t->mem) {
+		free(t->stage);
+		t->stage = NULL;
+	}
 	return (ssize_t)done;
 }
 
