@@ -71,9 +71,8 @@ def make_tls_files(d):
     return cert, key
 
 
-# start-up refusals: a ktls variant on a kernel without kTLS, a uring
-# variant whose TLS path does not exist yet (server/tx_ktls.c, tx_tls.c)
-REFUSAL = re.compile(r"kTLS unavailable: .*|.*TLS is not implemented for the uring loop yet.*")
+# start-up refusal: a ktls variant on a kernel without kTLS (server/tls_ctx.c)
+REFUSAL = re.compile(r"kTLS unavailable: .*")
 
 
 class Server:
