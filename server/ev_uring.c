@@ -298,8 +298,8 @@ static void on_recv(struct conn *c, int res)
 			ur_close(c);
 		return; /* input after an error answer is thrown away */
 	}
-	if (ur_tls_mem(c)) {
-		ur_tls_recv_done(c, res); /* records: ur_tls_step decrypts them */
+	if (res >= 0 && ur_tls_mem(c)) {
+		ur_tls_recv(c, (uint32_t)res); /* records (or EOF): ur_tls_step decrypts */
 		return;
 	}
 	if (res > 0) {

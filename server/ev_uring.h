@@ -93,7 +93,7 @@ void ur_pipe_put(struct ur *u, struct ur_pipe *p, int clean);
 static inline int ur_tls_step(struct conn *c) { (void)c; return 0; }
 static inline int ur_tls_mem(const struct conn *c) { (void)c; return 0; }
 static inline char *ur_tls_rx(struct conn *c, size_t *room) { (void)c; *room = 0; return 0; }
-static inline void ur_tls_recv_done(struct conn *c, int res) { (void)c; (void)res; }
+static inline void ur_tls_recv(struct conn *c, uint32_t n) { (void)c; (void)n; }
 static inline int ur_tls_out(const struct conn *c) { (void)c; return 0; }
 static inline int ur_tls_close(struct conn *c) { (void)c; return 0; }
 #else
@@ -105,8 +105,8 @@ int ur_tls_step(struct conn *c);
  * kernel does not decrypt): recvs go to ur_tls_rx, not rbuf */
 int ur_tls_mem(const struct conn *c);
 char *ur_tls_rx(struct conn *c, size_t *room);
-/* ur_tls_recv_done: a recv into ur_tls_rx completed with res */
-void ur_tls_recv_done(struct conn *c, int res);
+/* ur_tls_recv: n bytes of records arrived in ur_tls_rx (0: the peer's EOF) */
+void ur_tls_recv(struct conn *c, uint32_t n);
 /* ur_tls_out: records wait to be sent (tls) */
 int ur_tls_out(const struct conn *c);
 /* ur_tls_close: queue close_notify; 1 when it must be sent before the close */
@@ -123,6 +123,24 @@ static inline void ur_prep_send(struct io_uring_sqe *sqe, struct conn *c, int op
 	UR_C(c)->inflight++;
 	UR_C(c)->chain_left++;
 	UR_W(c)->nsend++;
+}
+
+/* The common start of a one-send chain's completion: 1 when res bytes
+ * went out and c lives on; EINTR/EAGAIN: ur_step sends again; else
+ * (EPIPE, ECONNRESET; EFAULT when a file shrank under its mapping) c closes. */
+static inline int ur_send_back(struct conn *c, int res)
+{
+	struct ur_conn *uc = UR_C(c);
+
+	uc->chain_left--;
+	uc->send_busy = 0;
+	if (uc->closing)
+		return 0;
+	if (res > 0)
+		return 1;
+	if (res != -EINTR && res != -EAGAIN)
+		ur_close(c);
+	return 0;
 }
 
 /* the cork axis, once the queue is empty: push the corked tail now */

@@ -38,23 +38,12 @@ void ur_flush(struct conn *c)
 
 void ur_send_done(struct conn *c, int op, int res)
 {
-	struct ur_conn *uc = UR_C(c);
-
 	(void)op;
-	uc->chain_left--;
-	uc->send_busy = 0;
-	if (uc->closing)
+	if (!ur_send_back(c, res))
 		return;
-	if (res <= 0) {
-		if (res == -EINTR || res == -EAGAIN)
-			return; /* ur_step sends again */
-		/* EPIPE, ECONNRESET; EFAULT when a file shrank under its mapping */
-		ur_close(c);
-		return;
-	}
 	conn_out_advance(c, (uint64_t)res);
 #if WL_CORK
-	if ((size_t)res < uc->want && !(c->flags & CONN_CORKED))
+	if ((size_t)res < UR_C(c)->want && !(c->flags & CONN_CORKED))
 		srv_set_cork(c, 1);
 #endif
 	if (!conn_out_pending(c))

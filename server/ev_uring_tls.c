@@ -44,25 +44,13 @@ int ur_tls_out(const struct conn *c)
 	return t->tx_len > t->tx_off;
 }
 
-void ur_tls_recv_done(struct conn *c, int res)
+void ur_tls_recv(struct conn *c, uint32_t n)
 {
 	struct tls_conn *t = c->tx;
 
-	if (res > 0) {
-		t->rx_len += (uint32_t)res; /* decrypted by ur_tls_step */
-		return;
-	}
-	switch (res) {
-	case 0:
-		t->rx_eof = 1; /* after the records already here: OpenSSL reads EOF */
-		return;
-	case -EINTR:
-	case -EAGAIN:
-	case -ENOBUFS:
-		return; /* asked again by ur_step */
-	default:
-		ur_close(c);
-	}
+	t->rx_len += n;
+	if (!n)
+		t->rx_eof = 1; /* after the records already here, OpenSSL reads EOF */
 }
 
 /* Decrypt into rbuf what OpenSSL can, and answer it. Bytes past a full
@@ -187,21 +175,12 @@ void ur_flush(struct conn *c)
  * goes on when a response needs more than one send, as for writev. */
 void ur_send_done(struct conn *c, int op, int res)
 {
-	struct ur_conn *uc = UR_C(c);
 	struct tls_conn *t = c->tx;
 	uint64_t n;
 
 	(void)op;
-	uc->chain_left--;
-	uc->send_busy = 0;
-	if (uc->closing)
+	if (!ur_send_back(c, res))
 		return;
-	if (res <= 0) {
-		if (res == -EINTR || res == -EAGAIN)
-			return; /* ur_step sends again */
-		ur_close(c); /* EPIPE, ECONNRESET */
-		return;
-	}
 	t->tx_off += (uint32_t)res;
 	if (t->tx_off < t->tx_len)
 		return;
