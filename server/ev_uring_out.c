@@ -95,7 +95,8 @@ static int get_pipe(struct conn *c)
 /* Headers with SEND, linked to the body's splices. Headers of bodiless
  * answers that follow each other (HEAD, 304, errors) go in one SEND.
  * cork: MSG_MORE on a header whose body follows. MSG_WAITALL makes a short
- * header send fail the link, so no body byte can pass a header byte. */
+ * header send fail the link, so no body byte can pass a header byte (ktls:
+ * no link, see below). */
 void ur_flush(struct conn *c)
 {
 	struct ur_conn *uc = UR_C(c);
@@ -114,7 +115,7 @@ void ur_flush(struct conn *c)
 	if (c->osent < it->hdr_len) {
 		const char *p = c->obuf + it->hdr_off + c->osent;
 		size_t len = it->hdr_len - c->osent;
-		int k = 1, flags = MSG_NOSIGNAL;
+		int k = 1, flags = MSG_NOSIGNAL, link;
 
 		while (!it->body_len && k < c->oq_n) {
 			struct out_item *nx = &c->oq[(c->oq_head + k) % CONN_OQ];
@@ -124,17 +125,22 @@ void ur_flush(struct conn *c)
 			it = nx;
 			k++;
 		}
-		if (it->body_len && get_pipe(c) < 0)
+		/* kTLS refuses MSG_WAITALL (Linux 6.1 tls_sw_sendmsg: EOPNOTSUPP),
+		 * and without it a short send does not break the link: under
+		 * ktls the body's splices wait for the header's completion (one
+		 * more ring round per response; MSG_MORE still makes them one record) */
+		link = it->body_len && !WL_TLS_KTLS;
+		if (link && get_pipe(c) < 0)
 			return;
 		uc->send_busy = 1;
 		if (it->body_len)
-			flags |= MSG_WAITALL | (WL_CORK ? MSG_MORE : 0);
+			flags |= (link ? MSG_WAITALL : 0) | (WL_CORK ? MSG_MORE : 0);
 		sqe = ur_sqe(UR_W(c));
 		io_uring_prep_send(sqe, c->fd, p, len, flags);
-		if (it->body_len)
+		if (link)
 			sqe->flags |= IOSQE_IO_LINK;
 		ur_prep_send(sqe, c, UR_SEND);
-		if (it->body_len)
+		if (link)
 			queue_body(c, it);
 		return;
 	}

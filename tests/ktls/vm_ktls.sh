@@ -4,8 +4,8 @@
 # start-up line says which directions the kernel does; /proc/net/tls_stat
 # shows the connections went through kernel TLS (send, and receive for 1.2);
 # no connection was refused for want of kTLS.
-# Usage: sh tests/ktls/vm_ktls.sh CERT KEY
-cert=$1 key=$2
+# Usage: sh tests/ktls/vm_ktls.sh CERT KEY [GLOB]   (GLOB: only the variants it matches)
+cert=$1 key=$2 only=${3:-*}
 www=/tmp/www
 SIZES="0 1 1023 4096 16384 16385 65535 1048583 4194304"
 mkdir -p $www
@@ -101,6 +101,7 @@ n=0
 for b in build/*-ktls/wirelab-httpd; do
 	[ -x "$b" ] || continue
 	v=$(basename $(dirname $b))
+	case $v in $only) ;; *) continue;; esac
 	for ver in 1.3 1.2; do
 		one $v $ver
 	done
