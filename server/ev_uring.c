@@ -691,6 +691,7 @@ static void ur_shutdown(struct worker *w, struct ur *u, int ring_ok)
 		}
 	}
 	free_dead(u);
+	ur_tls_thread_end();
 	while (u->pipes) {
 		struct ur_pipe *p = u->pipes;
 		u->pipes = p->next;

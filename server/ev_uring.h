@@ -96,6 +96,7 @@ static inline char *ur_tls_rx(struct conn *c, size_t *room) { (void)c; *room = 0
 static inline void ur_tls_recv(struct conn *c, uint32_t n) { (void)c; (void)n; }
 static inline int ur_tls_out(const struct conn *c) { (void)c; return 0; }
 static inline int ur_tls_close(struct conn *c) { (void)c; return 0; }
+static inline void ur_tls_thread_end(void) {}
 #else
 /* ur_tls_step: before ur_step's sends and recvs: a handshake step, then
  * decrypt what was received into rbuf (conn_process). ktls: sets poll_want
@@ -111,6 +112,8 @@ void ur_tls_recv(struct conn *c, uint32_t n);
 int ur_tls_out(const struct conn *c);
 /* ur_tls_close: queue close_notify; 1 when it must be sent before the close */
 int ur_tls_close(struct conn *c);
+/* ur_tls_thread_end: the loop ends; every connection is gone */
+void ur_tls_thread_end(void);
 #endif
 
 #define UR_C(c) ((struct ur_conn *)(c)->ev_ptr)

@@ -138,6 +138,11 @@ int ur_tls_close(struct conn *c)
 #endif
 	return 0;
 }
+
+void ur_tls_thread_end(void)
+{
+	tls_mem_thread_free();
+}
 #endif /* !WL_TLS_PLAIN */
 
 #if WL_TLS_USER
@@ -197,7 +202,9 @@ void ur_send_done(struct conn *c, int op, int res)
 	if (conn_out_pending(c) && !(c->flags & CONN_CORKED))
 		srv_set_cork(c, 1);
 #endif
-	if (!conn_out_pending(c))
+	if (!conn_out_pending(c)) {
 		ur_flush_done(c);
+		tls_mem_tx_put(t); /* idle: like the stage, not kept */
+	}
 }
 #endif /* WL_TLS_USER */

@@ -61,6 +61,11 @@ void tls_mem_free(void);
  * socket (ktls). 0 or -ENOMEM. */
 int tls_mem_attach(struct conn *c, int both);
 
+/* tls_mem_tx_put: c is idle or closing: its record buffer goes back to the
+ * thread's cache; tls_mem_thread_free: the thread's loop ends. */
+void tls_mem_tx_put(struct tls_conn *t);
+void tls_mem_thread_free(void);
+
 /* tls_mem_rx_room: where the next recv of records goes, and how much fits
  * (0: full, OpenSSL must read first). */
 char *tls_mem_rx_room(struct tls_conn *t, size_t *room);

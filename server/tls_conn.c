@@ -81,7 +81,7 @@ void tx_conn_close(struct conn *c)
 	SSL_free(t->ssl);
 	free(t->stage);
 	free(t->rx);
-	free(t->tx);
+	tls_mem_tx_put(t);
 	free(t);
 	c->tx = NULL;
 }

@@ -24,7 +24,33 @@
 #define TLS_MEM_RX 16384
 #define TLS_MEM_TX (96 * 1024)
 
+/* Idle connections give their record buffer back (an idle keep-alive
+ * connection holds no stage either); a few wait here per thread for the
+ * next response. Freed to malloc each time, they made glibc trim its heap:
+ * 0.07 madvise per request at 64 KiB, 64 connections (build/wirelab probe). */
+#define TLS_MEM_CACHE 16
+
 static BIO_METHOD *mem_method;
+static __thread char *tx_cache[TLS_MEM_CACHE];
+static __thread int tx_ncache;
+
+void tls_mem_tx_put(struct tls_conn *t)
+{
+	if (!t->tx)
+		return;
+	if (tx_ncache < TLS_MEM_CACHE)
+		tx_cache[tx_ncache++] = t->tx;
+	else
+		free(t->tx);
+	t->tx = NULL;
+	t->tx_off = t->tx_len = 0;
+}
+
+void tls_mem_thread_free(void)
+{
+	while (tx_ncache)
+		free(tx_cache[--tx_ncache]);
+}
 
 static int mem_read(BIO *b, char *out, int len)
 {
@@ -54,7 +80,7 @@ static int mem_write(BIO *b, const char *in, int len)
 
 	BIO_clear_retry_flags(b);
 	if (!t->tx) {
-		t->tx = malloc(TLS_MEM_TX);
+		t->tx = tx_ncache ? tx_cache[--tx_ncache] : malloc(TLS_MEM_TX);
 		if (!t->tx)
 			return -1;
 	}

@@ -134,14 +134,10 @@ ssize_t tx_writev(struct conn *c, const struct iovec *iov, int n)
 		return e ? e : -EPIPE;
 	}
 	/* the whole queue is out: an idle keep-alive connection holds no stage
-	 * (as SSL_MODE_RELEASE_BUFFERS does for OpenSSL's record buffers).
-	 * Under io_uring the queue is only encrypted, not yet sent, and the
-	 * next flush comes at once: keep it until the connection closes. */
+	 * (as SSL_MODE_RELEASE_BUFFERS does for OpenSSL's record buffers) */
+	free(t->stage);
+	t->stage = NULL;
 	t->stage_off = t->stage_len = 0;
-	if (!t->mem) {
-		free(t->stage);
-		t->stage = NULL;
-	}
 	return (ssize_t)done;
 }
 
