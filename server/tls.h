@@ -67,7 +67,8 @@ void tls_mem_tx_put(struct tls_conn *t);
 void tls_mem_thread_free(void);
 
 /* tls_mem_rx_room: where the next recv of records goes, and how much fits
- * (0: full, OpenSSL must read first). */
+ * (0: full, OpenSSL must read first). Only with no recv in flight: it
+ * moves what OpenSSL has not read yet to the front. */
 char *tls_mem_rx_room(struct tls_conn *t, size_t *room);
 
 #endif

@@ -66,10 +66,9 @@ static int mem_read(BIO *b, char *out, int len)
 	}
 	if ((uint32_t)len < n)
 		n = (uint32_t)len;
+	/* no rewind here: a recv in flight may be filling rx past rx_len */
 	memcpy(out, t->rx + t->rx_off, n);
 	t->rx_off += n;
-	if (t->rx_off == t->rx_len)
-		t->rx_off = t->rx_len = 0;
 	return (int)n;
 }
 
@@ -162,7 +161,9 @@ int tls_mem_attach(struct conn *c, int both)
 
 char *tls_mem_rx_room(struct tls_conn *t, size_t *room)
 {
-	if (t->rx_off && t->rx_len == TLS_MEM_RX) {
+	if (t->rx_off == t->rx_len) {
+		t->rx_off = t->rx_len = 0;
+	} else if (t->rx_off && t->rx_len == TLS_MEM_RX) {
 		memmove(t->rx, t->rx + t->rx_off, t->rx_len - t->rx_off);
 		t->rx_len -= t->rx_off;
 		t->rx_off = 0;
