@@ -179,51 +179,59 @@ fail:
 	return ret;
 }
 
+/* A syscalls.csv data row of a point points.csv has (keep it), or not. */
+static int orphan_row(const char *line)
+{
+	char variant[256];
+	long size;
+	int conns, threads, rep;
+
+	if (sscanf(line, "%255[^,],%ld,%d,%d,%d,", variant, &size, &conns, &threads, &rep) != 5)
+		return 1;
+	struct sweep_point p = {variant, size, conns, threads, rep};
+	return !results_done(&p);
+}
+
 /* Keep syscalls.csv rows of points that points.csv has; drop the rest
  * (written just before a kill, their point is measured again). The file is
- * replaced only when something is dropped. */
+ * copied and replaced only when something is to be dropped, so resuming on
+ * a nearly full disk needs no room for a copy. */
 static int drop_orphans(const char *dir, char *err, size_t errlen)
 {
 	char path[PATH_MAX + 32], tmp[PATH_MAX + 40], *line = NULL;
-	size_t cap = 0, dropped = 0;
+	size_t cap = 0, dropped = 0, n = 0;
 	FILE *in, *out = NULL;
-	int ret = 0, first = 1;
+	int ret = 0;
 
 	snprintf(path, sizeof(path), "%s/syscalls.csv", dir);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	in = fopen(path, "r");
-	if (!in)
-		return errno == ENOENT ? 0 : -errno;
+	if (!in) {
+		ret = errno == ENOENT ? 0 : -errno;
+		goto cleanup;
+	}
+	while (getline(&line, &cap, in) > 0)
+		dropped += n++ && orphan_row(line);
+	if (!dropped)
+		goto cleanup;
+	rewind(in);
 	out = fopen(tmp, "w");
 	if (!out) {
 		ret = -errno;
 		goto cleanup;
 	}
-	while (getline(&line, &cap, in) > 0) {
-		char variant[256];
-		long size;
-		int conns, threads, rep, keep = first;
-		if (!first &&
-		    sscanf(line, "%255[^,],%ld,%d,%d,%d,", variant, &size, &conns, &threads, &rep) == 5) {
-			struct sweep_point p = {variant, size, conns, threads, rep};
-			keep = results_done(&p);
-		}
-		first = 0;
-		if (keep)
+	for (n = 0; getline(&line, &cap, in) > 0; n++)
+		if (!n || !orphan_row(line))
 			fputs(line, out);
-		else
-			dropped++;
-	}
-	if (fflush(out) || fsync(fileno(out)))
-		ret = -errno;
-	if (!ret && dropped && rename(tmp, path))
+	if (fflush(out) || fsync(fileno(out)) || rename(tmp, path))
 		ret = -errno;
 cleanup:
 	if (out)
 		fclose(out);
-	if (ret || !dropped)
+	if (ret && out)
 		unlink(tmp);
-	fclose(in);
+	if (in)
+		fclose(in);
 	free(line);
 	if (ret)
 		snprintf(err, errlen, "%s: %s", path, strerror(-ret));
