@@ -1,9 +1,15 @@
 /*
  * results_csv: points.csv (one row per measured window) and syscalls.csv
- * (per-syscall counts per request), appended, flushed and fsync'ed as each
- * point ends, so a killed sweep keeps every finished row. On --resume the
- * rows already there say which points are done; a row cut off mid-write
- * (no newline) is dropped first.
+ * (per-syscall counts per request), appended and fsync'ed as each point
+ * ends, so a killed sweep keeps every finished row. A point's rows go out
+ * whole or not at all: a write that fails (ENOSPC, EIO) is cut back to
+ * where the file ended, syscalls.csv's rows too when points.csv's fails.
+ * On --resume the rows already there say which points are done; a row cut
+ * off mid-write (no newline, what a SIGKILL or a crash can leave) is
+ * dropped first, and so are syscalls.csv rows of a point that has no
+ * points.csv row (a kill between the two writes), which would otherwise
+ * be written twice. A folder whose headers are not this version's is
+ * refused: rows of two formats never mix.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,6 +21,7 @@
 #include <unistd.h>
 
 #include "probe.h"
+#include "runs.h"
 #include "runs_csv.h"
 #include "sweep.h"
 
@@ -26,7 +33,11 @@ static const char points_header[] =
 	"reason\n";
 static const char syscalls_header[] = "variant,size_bytes,conns,threads,rep,syscall,count,per_req\n";
 
-static FILE *points_f, *syscalls_f;
+struct res_file {
+	int fd;
+	char path[PATH_MAX + 32];
+};
+static struct res_file points_f = {.fd = -1}, syscalls_f = {.fd = -1};
 static struct {
 	char *variant;
 	long size;
@@ -93,47 +104,190 @@ static int load_done(const char *path, char *err, size_t errlen)
 	return 0;
 }
 
-static FILE *open_append(const char *dir, const char *name, const char *header, char *err, size_t errlen)
+/* Append len bytes and fsync; on failure cut the file back to where it
+ * ended, so what a reader or --resume finds is whole rows only. *at gets
+ * that offset (to undo a later failure of the other file). */
+static int append_all(const struct res_file *rf, const char *buf, size_t len, off_t *at)
 {
-	char path[PATH_MAX + 32];
-	struct stat st;
-	FILE *f;
+	off_t start = lseek(rf->fd, 0, SEEK_END);
+	size_t done = 0;
+	int ret = 0;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if (trim_partial(path)) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return NULL;
+	if (start < 0)
+		return -errno;
+	while (done < len) {
+		ssize_t n = write(rf->fd, buf + done, len - done);
+		if (n < 0) {
+			switch (errno) {
+			case EINTR:
+				continue;
+			default:
+				ret = -errno;
+				goto undo;
+			}
+		}
+		done += n;
 	}
-	f = fopen(path, "a");
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return NULL;
+	if (fsync(rf->fd)) {
+		ret = -errno;
+		goto undo;
 	}
-	if (!fstat(fileno(f), &st) && !st.st_size)
-		fputs(header, f);
-	fflush(f);
-	return f;
+	if (at)
+		*at = start;
+	return 0;
+undo:
+	if (ftruncate(rf->fd, start) || fsync(rf->fd)) {
+		/* nothing more to do: trim_partial drops a torn row on --resume */
+	}
+	return ret;
+}
+
+/* The first line of path is want (a file of this results format), or the
+ * file is empty or missing. */
+static int header_is(const char *path, const char *want)
+{
+	char line[1024] = "";
+	FILE *f = fopen(path, "r");
+	int ok;
+
+	if (!f)
+		return errno == ENOENT;
+	ok = !fgets(line, sizeof(line), f) || !strcmp(line, want);
+	fclose(f);
+	return ok;
+}
+
+static int open_append(const char *dir, const char *name, const char *header, struct res_file *rf, char *err,
+		       size_t errlen)
+{
+	struct stat st;
+	int ret;
+
+	snprintf(rf->path, sizeof(rf->path), "%s/%s", dir, name);
+	if ((ret = trim_partial(rf->path)))
+		goto fail;
+	rf->fd = open(rf->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	if (rf->fd < 0 || fstat(rf->fd, &st)) {
+		ret = -errno;
+		goto fail;
+	}
+	if (!st.st_size && (ret = append_all(rf, header, strlen(header), NULL)))
+		goto fail;
+	return 0;
+fail:
+	snprintf(err, errlen, "%s: %s", rf->path, strerror(-ret));
+	return ret;
+}
+
+/* A syscalls.csv data row of a point points.csv has (keep it), or not. */
+static int orphan_row(const char *line)
+{
+	char variant[256];
+	long size;
+	int conns, threads, rep;
+
+	if (sscanf(line, "%255[^,],%ld,%d,%d,%d,", variant, &size, &conns, &threads, &rep) != 5)
+		return 1;
+	struct sweep_point p = {variant, size, conns, threads, rep};
+	return !results_done(&p);
+}
+
+/* Keep syscalls.csv rows of points that points.csv has; drop the rest
+ * (written just before a kill, their point is measured again). The file is
+ * copied and replaced only when something is to be dropped, so resuming on
+ * a nearly full disk needs no room for a copy. */
+static int drop_orphans(const char *dir, char *err, size_t errlen)
+{
+	char path[PATH_MAX + 32], tmp[PATH_MAX + 40], *line = NULL;
+	size_t cap = 0, dropped = 0, n = 0;
+	FILE *in, *out = NULL;
+	int ret = 0;
+
+	snprintf(path, sizeof(path), "%s/syscalls.csv", dir);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	in = fopen(path, "r");
+	if (!in) {
+		ret = errno == ENOENT ? 0 : -errno;
+		goto cleanup;
+	}
+	while (getline(&line, &cap, in) > 0)
+		dropped += n++ && orphan_row(line);
+	if (!dropped)
+		goto cleanup;
+	rewind(in);
+	out = fopen(tmp, "w");
+	if (!out) {
+		ret = -errno;
+		goto cleanup;
+	}
+	for (n = 0; getline(&line, &cap, in) > 0; n++)
+		if (!n || !orphan_row(line))
+			fputs(line, out);
+	if (fflush(out) || fsync(fileno(out)) || rename(tmp, path))
+		ret = -errno;
+cleanup:
+	if (out)
+		fclose(out);
+	if (ret && out)
+		unlink(tmp);
+	if (in)
+		fclose(in);
+	free(line);
+	if (ret)
+		snprintf(err, errlen, "%s: %s", path, strerror(-ret));
+	else if (dropped)
+		fprintf(stderr,
+			"wirelab sweep: %s: dropped %zu rows of points not in points.csv (cut short)\n", path,
+			dropped);
+	return ret;
 }
 
 int results_open(const struct sweep_opts *o, char *err, size_t errlen)
 {
-	char path[PATH_MAX + 32];
+	char path[PATH_MAX + 32], meta[PATH_MAX + 32];
+	static const char *const names[] = {"points.csv", "syscalls.csv"};
+	static const char *const headers[] = {points_header, syscalls_header};
+	int ret;
 
 	if (mkdir(o->out, 0755) && errno != EEXIST) {
 		snprintf(err, errlen, "--out %s: %s", o->out, strerror(errno));
 		return -1;
 	}
 	snprintf(path, sizeof(path), "%s/points.csv", o->out);
-	if (!o->resume && !access(path, F_OK)) {
-		snprintf(err, errlen, "%s already holds a run (points.csv); use --resume %s or another --out",
-			 o->out, o->out);
+	snprintf(meta, sizeof(meta), "%s/run.json", o->out);
+	if (!o->resume && (!access(path, F_OK) || !access(meta, F_OK))) {
+		snprintf(err, errlen, "%s already holds a run (%s); use --resume %s or another --out", o->out,
+			 access(path, F_OK) ? "run.json" : "points.csv", o->out);
 		return -1;
 	}
-	if (o->resume && (trim_partial(path) || load_done(path, err, errlen)))
+	for (int i = 0; o->resume && i < 2; i++) {
+		snprintf(path, sizeof(path), "%s/%s", o->out, names[i]);
+		if (header_is(path, headers[i]))
+			continue;
+		int fmt = results_saved_format(o->out);
+		char theirs[64];
+		if (fmt > 0)
+			snprintf(theirs, sizeof(theirs), "run.json says results format %d", fmt);
+		else
+			snprintf(theirs, sizeof(theirs), "run.json records no results format: older than 1");
+		snprintf(err, errlen,
+			 "%s: its header is not results format %d's (%s); not resuming into it, rows of two "
+			 "formats would mix: finish it with the wirelab that wrote it, or sweep into a new "
+			 "--out",
+			 path, RUNS_FORMAT, theirs);
 		return -1;
-	points_f = open_append(o->out, "points.csv", points_header, err, errlen);
-	syscalls_f = points_f ? open_append(o->out, "syscalls.csv", syscalls_header, err, errlen) : NULL;
-	return syscalls_f ? 0 : -1;
+	}
+	snprintf(path, sizeof(path), "%s/points.csv", o->out);
+	if (o->resume && (ret = trim_partial(path))) {
+		snprintf(err, errlen, "%s: %s", path, strerror(-ret));
+		return -1;
+	}
+	if (o->resume && (load_done(path, err, errlen) || drop_orphans(o->out, err, errlen)))
+		return -1;
+	if (open_append(o->out, "points.csv", points_header, &points_f, err, errlen) ||
+	    open_append(o->out, "syscalls.csv", syscalls_header, &syscalls_f, err, errlen))
+		return -1;
+	return 0;
 }
 
 int results_done(const struct sweep_point *p)
@@ -166,20 +320,20 @@ static void quoted(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-static int sync_file(FILE *f)
-{
-	return fflush(f) || fsync(fileno(f)) ? -errno : 0;
-}
-
 int results_write(const struct sweep_opts *o, const struct topo *t, const struct sweep_point *p,
-		  const struct point_result *r)
+		  const struct point_result *r, char *err, size_t errlen)
 {
-	char axes[4][16] = {{0}};
+	char axes[4][16] = {{0}}, *row = NULL, *sys = NULL;
+	size_t rowlen = 0, syslen = 0;
 	const struct wrk_result *w = &r->w;
-	int measured = r->status == PT_OK || r->status == PT_CLIENT_BOUND;
+	int measured = r->status == PT_OK || r->status == PT_CLIENT_BOUND, ret = -ENOMEM;
 	uint64_t errors = w->err_connect + w->err_read + w->err_write + w->err_status + w->err_timeout;
-	FILE *f = points_f;
+	FILE *f = open_memstream(&row, &rowlen), *sf = open_memstream(&sys, &syslen);
+	const struct res_file *failed = &points_f;
+	off_t sys_at = -1;
 
+	if (!f || !sf)
+		goto cleanup;
 	if (!sweep_is_peer(p->variant))
 		sweep_variant_axes(p->variant, axes);
 	fprintf(f, "%s,%s,%s,%s,%s,%s,%ld,%d,%d,%d,%d,%d,", p->variant, axes[0], axes[1], axes[2], axes[3],
@@ -219,23 +373,46 @@ int results_write(const struct sweep_opts *o, const struct topo *t, const struct
 				snprintf(fallback, sizeof(fallback), "sys_%u", nr);
 				name = fallback;
 			}
-			fprintf(syscalls_f, "%s,%ld,%d,%d,%d,%s,%llu,%.4f\n", p->variant, p->size, p->conns,
+			fprintf(sf, "%s,%ld,%d,%d,%d,%s,%llu,%.4f\n", p->variant, p->size, p->conns,
 				p->threads, p->rep, name, (unsigned long long)r->sys_counts[nr],
 				r->sys_counts[nr] / (double)w->requests);
 		}
 	}
+	ret = fclose(f);
+	ret |= fclose(sf);
+	f = sf = NULL;
+	if (ret) {
+		ret = -ENOMEM;
+		goto cleanup;
+	}
 	/* syscalls first: a points row means the point is complete */
-	int ret = sync_file(syscalls_f);
-	return ret ? ret : sync_file(f);
+	failed = &syscalls_f;
+	if (syslen && (ret = append_all(&syscalls_f, sys, syslen, &sys_at)))
+		goto cleanup;
+	failed = &points_f;
+	ret = append_all(&points_f, row, rowlen, NULL);
+	if (ret && sys_at >= 0 && (ftruncate(syscalls_f.fd, sys_at) || fsync(syscalls_f.fd))) {
+		/* left over rows of this point are dropped on --resume */
+	}
+cleanup:
+	if (f)
+		fclose(f);
+	if (sf)
+		fclose(sf);
+	free(row);
+	free(sys);
+	if (ret)
+		snprintf(err, errlen, "writing %s: %s", failed->path, strerror(-ret));
+	return ret;
 }
 
 void results_close(void)
 {
-	if (points_f)
-		fclose(points_f);
-	if (syscalls_f)
-		fclose(syscalls_f);
-	points_f = syscalls_f = NULL;
+	if (points_f.fd >= 0)
+		close(points_f.fd);
+	if (syscalls_f.fd >= 0)
+		close(syscalls_f.fd);
+	points_f.fd = syscalls_f.fd = -1;
 	for (size_t i = 0; i < ndone; i++)
 		free(done_keys[i].variant);
 	free(done_keys);

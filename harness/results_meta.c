@@ -2,7 +2,10 @@
  * results_meta: run.json, how a run was made: when, host, kernel, CPU
  * model, cores, git commit, topology and its settings, where the CPU
  * figures came from, and every option (argv too, which --resume reuses).
- * Written at the start and again at the end (with "finished").
+ * Written at the start and again at the end (with "finished"), each time
+ * to a temporary file renamed over the old one, so a full disk leaves the
+ * previous run.json whole. "results_format" (RUNS_FORMAT) says which layout
+ * the folder's files have; --resume refuses another.
  */
 #include <errno.h>
 #include <jansson.h>
@@ -13,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "runs.h"
 #include "sweep.h"
 
 static void cmd_line(const char *cmd, char *buf, size_t len)
@@ -55,7 +59,8 @@ static json_t *json_ints(const long *v, int n)
 }
 
 int results_run_json(const struct sweep_opts *o, const struct topo *t, const char *run_id,
-		     const char *cpu_source, const char *probe_note, const char *finished)
+		     const char *cpu_source, const char *probe_note, const char *finished, char *err,
+		     size_t errlen)
 {
 	static char when[32];
 	char path[PATH_MAX + 16], tmp[PATH_MAX + 24], commit[128], dirty[8], model[256], cmd[PATH_MAX + 128],
@@ -116,6 +121,7 @@ int results_run_json(const struct sweep_opts *o, const struct topo *t, const cha
 	json_object_set_new(opts, "out", json_string(o->out));
 	json_object_set_new(opts, "build", json_string(o->build));
 
+	json_object_set_new(j, "results_format", json_integer(RUNS_FORMAT));
 	json_object_set_new(j, "run_id", json_string(run_id));
 	json_object_set_new(j, "when", json_string(when));
 	json_object_set_new(j, "finished", finished ? json_string(finished) : json_null());
@@ -139,13 +145,45 @@ int results_run_json(const struct sweep_opts *o, const struct topo *t, const cha
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	/* a text file ends in a newline (the vm topology copies it line by line) */
 	char *text = json_dumps(j, JSON_INDENT(2));
-	FILE *f = text ? fopen(tmp, "w") : NULL;
-	ret = !f || fprintf(f, "%s\n", text) < 0;
-	ret |= f && fclose(f);
-	ret = ret || rename(tmp, path) ? -1 : 0;
+	FILE *f = NULL;
+	ret = -ENOMEM;
+	if (!text)
+		goto cleanup;
+	f = fopen(tmp, "w");
+	if (!f || fprintf(f, "%s\n", text) < 0 || fflush(f) || fsync(fileno(f))) {
+		ret = errno ? -errno : -EIO;
+		goto cleanup;
+	}
+	ret = fclose(f) ? -errno : 0;
+	f = NULL;
+	if (!ret && rename(tmp, path))
+		ret = -errno;
+cleanup:
+	if (f)
+		fclose(f);
+	if (ret) {
+		unlink(tmp);
+		snprintf(err, errlen, "writing %s: %s", path, strerror(-ret));
+	}
 	free(text);
 	json_decref(j);
 	return ret;
+}
+
+int results_saved_format(const char *dir)
+{
+	char path[PATH_MAX + 16];
+	json_t *j, *v;
+	int fmt;
+
+	snprintf(path, sizeof(path), "%s/run.json", dir);
+	j = json_load_file(path, 0, NULL);
+	if (!j)
+		return -EINVAL;
+	v = json_object_get(j, "results_format");
+	fmt = json_is_integer(v) ? (int)json_integer_value(v) : 0;
+	json_decref(j);
+	return fmt;
 }
 
 int results_saved_argv(const char *dir, char ***argv, int *argc, char *err, size_t errlen)
@@ -160,6 +198,17 @@ int results_saved_argv(const char *dir, char ***argv, int *argc, char *err, size
 	if (!json_is_array(a)) {
 		snprintf(err, errlen, "--resume %s: no run.json with the run's options (%s)", dir,
 			 j ? "no argv" : je.text);
+		json_decref(j);
+		return -EINVAL;
+	}
+	/* another version's options may not even parse here: the format first */
+	json_t *fmt = json_object_get(j, "results_format");
+	if (fmt && (!json_is_integer(fmt) || json_integer_value(fmt) != RUNS_FORMAT)) {
+		snprintf(err, errlen,
+			 "--resume %s: the run is in results format %lld, this wirelab writes format %d; not "
+			 "resuming into it, rows of two formats would mix: finish it with the wirelab that "
+			 "wrote it, or sweep into a new --out",
+			 dir, json_is_integer(fmt) ? (long long)json_integer_value(fmt) : -1LL, RUNS_FORMAT);
 		json_decref(j);
 		return -EINVAL;
 	}

@@ -126,6 +126,15 @@ static int load_meta(const char *dir, struct runs_run *run, char *err, size_t er
 		snprintf(err, errlen, "%s: not a JSON object", path);
 		return -EINVAL;
 	}
+	/* rows of another layout would be read by the wrong column names */
+	json_t *fmt = json_object_get(run->meta, "results_format");
+	if (fmt && (!json_is_integer(fmt) || json_integer_value(fmt) != RUNS_FORMAT)) {
+		snprintf(err, errlen,
+			 "%s: results format %lld, this wirelab reads format %d (a run of another "
+			 "wirelab version: use that version, or re-run it)",
+			 path, json_is_integer(fmt) ? (long long)json_integer_value(fmt) : -1LL, RUNS_FORMAT);
+		return -EINVAL;
+	}
 	run->id = meta_str(run->meta, k_id);
 	run->host = meta_str(run->meta, k_host);
 	run->kernel = meta_str(run->meta, k_kernel);

@@ -11,6 +11,14 @@
 #include <jansson.h>
 #include <stddef.h>
 
+/* The layout of a run folder (points.csv and syscalls.csv columns, run.json
+ * keys) that this wirelab writes and reads; run.json records it as
+ * "results_format". Raise it when a column is added, removed or changes
+ * meaning: --resume and check then refuse a folder of the other format
+ * instead of mixing its rows. Folders written before it was recorded have
+ * no key; one whose points.csv header is format 1's is format 1. */
+#define RUNS_FORMAT 1
+
 enum runs_metric {
 	RUNS_RPS,
 	RUNS_MBPS,

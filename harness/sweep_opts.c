@@ -411,6 +411,25 @@ static int can_netns(void)
 	return geteuid() == 0 && !access("/usr/sbin/ip", X_OK) && !access("/proc/self/ns/net", R_OK);
 }
 
+/* name is an executable file in a folder of $PATH (what execvp and the
+ * shell that starts wrk will find). */
+static int on_path(const char *name)
+{
+	const char *path = getenv("PATH");
+	char *copy, *save = NULL, file[PATH_MAX];
+	int found = 0;
+
+	copy = strdup(path && *path ? path : "/usr/local/bin:/usr/bin:/bin");
+	for (char *d = copy ? strtok_r(copy, ":", &save) : NULL; d && !found;
+	     d = strtok_r(NULL, ":", &save)) {
+		struct stat st;
+		snprintf(file, sizeof(file), "%s/%s", *d ? d : ".", name);
+		found = !stat(file, &st) && S_ISREG(st.st_mode) && !access(file, X_OK);
+	}
+	free(copy);
+	return found;
+}
+
 static int check_rate(const char *s)
 {
 	char *end;
@@ -624,6 +643,14 @@ int sweep_opts_parse(int argc, char **argv, struct sweep_opts *o, char *err, siz
 			 : o->server_addr[0] ? "server-addr"
 					     : "ssh-config");
 		return -EINVAL;
+	}
+	/* without wrk every window would fail, each with the same message;
+	 * ssh: wrk runs on the client hosts, which the first window tests */
+	if (o->topology != TOPO_SSH && !on_path("wrk")) {
+		snprintf(err, errlen,
+			 "wrk is not installed (not found on PATH): run scripts/install-deps, or "
+			 "apt-get install wrk");
+		return -ENOENT;
 	}
 	if (access(o->lua, R_OK)) {
 		snprintf(err, errlen, "%s: the wrk script is missing (make builds it next to wirelab)",

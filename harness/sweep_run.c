@@ -95,8 +95,10 @@ int sweep_main(struct sweep_opts *o, char *run_dir_out, size_t len)
 	if (o->no_probes)
 		snprintf(probe_note, sizeof(probe_note), "off (--no-probes)");
 	sweep_signals();
-	if (results_open(o, err, sizeof(err)))
+	if (results_open(o, err, sizeof(err))) {
+		ret = 2; /* the folder cannot take this run: nothing started */
 		goto cleanup;
+	}
 	if (topo_up(&topo, o, err, sizeof(err)))
 		goto cleanup;
 	snprintf(corpus, sizeof(corpus), "/tmp/wirelab-corpus-%d-XXXXXX", (int)getpid());
@@ -117,7 +119,9 @@ int sweep_main(struct sweep_opts *o, char *run_dir_out, size_t len)
 	}
 	if (any_tls && sweep_tls_cert(corpus, err, sizeof(err)))
 		goto cleanup;
-	results_run_json(o, &topo, run_id, o->no_probes ? "proc" : "probe", probe_note, NULL);
+	if (results_run_json(o, &topo, run_id, o->no_probes ? "proc" : "probe", probe_note, NULL, err,
+			     sizeof(err)))
+		goto cleanup;
 
 	pg.total = o->reps * o->nsizes * o->nconns * o->nvariants;
 	printf("wirelab sweep: %d points (%d variants x %d sizes x %d concurrencies x %d reps), %d s "
@@ -169,8 +173,10 @@ int sweep_main(struct sweep_opts *o, char *run_dir_out, size_t len)
 								"instead, "
 								"syscall/ctxsw/segment columns stay empty\n",
 								probe_note);
-							results_run_json(o, &topo, run_id, "proc", probe_note,
-									 NULL);
+							if (results_run_json(o, &topo, run_id, "proc",
+									     probe_note, NULL, err,
+									     sizeof(err)))
+								goto cleanup;
 						}
 					}
 					if (sweep_stop) {
@@ -181,9 +187,7 @@ int sweep_main(struct sweep_opts *o, char *run_dir_out, size_t len)
 					if (first_skip)
 						snprintf(skip_reason[v], sizeof(skip_reason[v]), "%s",
 							 r.reason);
-					if (results_write(o, &topo, &p, &r)) {
-						snprintf(err, sizeof(err), "writing %.900s: %s", o->out,
-							 strerror(errno));
+					if (results_write(o, &topo, &p, &r, err, sizeof(err))) {
 						free(r.sys_counts);
 						goto cleanup;
 					}
@@ -201,12 +205,15 @@ int sweep_main(struct sweep_opts *o, char *run_dir_out, size_t len)
 		time_t now = time(NULL);
 		char fin[32];
 		strftime(fin, sizeof(fin), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-		results_run_json(
-			o, &topo, run_id,
-			o->no_probes || (probe_note[0] && strncmp(probe_note, "off", 3)) ? "proc" : "probe",
-			probe_note[0] ? probe_note
-				      : "on (BPF: syscalls, sum_exec_runtime, context switches, tx segments)",
-			sweep_stop ? NULL : fin);
+		if (results_run_json(
+			    o, &topo, run_id,
+			    o->no_probes || (probe_note[0] && strncmp(probe_note, "off", 3)) ? "proc"
+											     : "probe",
+			    probe_note[0]
+				    ? probe_note
+				    : "on (BPF: syscalls, sum_exec_runtime, context switches, tx segments)",
+			    sweep_stop ? NULL : fin, err, sizeof(err)))
+			goto cleanup;
 	}
 	ret = sweep_stop ? 130 : 0;
 cleanup:
@@ -224,6 +231,11 @@ cleanup:
 		fprintf(stderr,
 			"wirelab sweep: interrupted; every finished point is in %s (wirelab sweep --resume "
 			"%s)\n",
+			o->out, o->out);
+	else if (err[0] && ret != 2)
+		fprintf(stderr,
+			"wirelab sweep: stopped; every finished point is in %s (once the cause is fixed: "
+			"wirelab sweep --resume %s)\n",
 			o->out, o->out);
 	else if (!err[0])
 		printf("wirelab sweep: done in %.0f s, %d points; results in %s\n", sweep_now() - pg.t0,

@@ -1,7 +1,9 @@
 /*
  * sweep_wrk: one wrk window. wrk runs under `sh -c 'wrk ...; times'`, so
  * the shell reports wrk's own CPU time (user + system) on every topology,
- * ssh included; the Lua script's done() prints the JSON summary. Under ssh
+ * ssh included, and then exits with wrk's status; the Lua script's done()
+ * prints the JSON summary. A window whose wrk exits non-zero or prints no
+ * summary fails with wrk's status and its last stderr line as the reason. Under ssh
  * the connections are split over the client hosts and the results summed:
  * requests, bytes and errors add up, p50 and the mean are weighted by
  * requests, and p99, p99.9 and max are the worst host's (an upper bound,
@@ -13,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "sweep.h"
@@ -90,7 +93,7 @@ static pid_t start_one(const struct sweep_opts *o, const struct topo *t, struct 
 	if (t->kind == TOPO_SSH) {
 		snprintf(cmd, sizeof(cmd),
 			 "cd /tmp && WIRELAB_CLOSE=%d wrk -t %s -c %s -d %s -s /tmp/wirelab-summary-%d.lua "
-			 "%s; times",
+			 "%s; s=$?; times; exit $s",
 			 o->conn_close, tc, cc, dur, (int)getpid(), url);
 		argv[n++] = "ssh";
 		if (o->ssh_config[0]) {
@@ -102,7 +105,8 @@ static pid_t start_one(const struct sweep_opts *o, const struct topo *t, struct 
 		argv[n++] = o->client_hosts[host];
 		argv[n++] = cmd;
 	} else {
-		snprintf(cmd, sizeof(cmd), "WIRELAB_CLOSE=%d wrk \"$@\"; times", o->conn_close);
+		snprintf(cmd, sizeof(cmd), "WIRELAB_CLOSE=%d wrk \"$@\"; s=$?; times; exit $s",
+			 o->conn_close);
 		argv[n++] = "/bin/sh";
 		argv[n++] = "-c";
 		argv[n++] = cmd;
@@ -180,13 +184,16 @@ int sweep_wrk_run(const struct sweep_opts *o, const struct topo *t, const struct
 			continue;
 		struct wrk_result one;
 		char why[256];
-		if (parse_out(j->out, &one, why, sizeof(why))) {
+		int bad_exit = !WIFEXITED(status) || WEXITSTATUS(status);
+		if (parse_out(j->out, &one, why, sizeof(why)) || bad_exit) {
 			char tail[300], how[64];
 			sweep_tail(j->err, tail, sizeof(tail));
 			sweep_status_str(status, how, sizeof(how));
-			snprintf(err, errlen, "%s%s%s: %s (%s)", t->kind == TOPO_SSH ? "on " : "",
-				 t->kind == TOPO_SSH ? o->client_hosts[h] : "", why,
-				 tail[0] ? tail : "no message", how);
+			if (bad_exit)
+				snprintf(why, sizeof(why), "wrk failed");
+			snprintf(err, errlen, "%s%s%s%s (%s): %s", t->kind == TOPO_SSH ? "on " : "",
+				 t->kind == TOPO_SSH ? o->client_hosts[h] : "",
+				 t->kind == TOPO_SSH ? ": " : "", why, how, tail[0] ? tail : "no message");
 			ret = -1;
 			continue;
 		}
