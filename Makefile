@@ -66,6 +66,12 @@ endef
 $(foreach v,$(BUILD_VARIANTS),$(eval $(call VARIANT_template,$(v),$(BUILD),)))
 $(foreach v,$(BUILD_VARIANTS),$(eval $(call VARIANT_template,$(v),$(BUILD)/asan,$(SANFLAGS))))
 
+# the harness's view of the variant model, generated from variants/table
+$(BUILD)/gen/variants.h: variants/table variants/gen
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  GEN     $@")
+	$(Q)variants/gen header > $@
+
 SERVERS      := $(foreach v,$(BUILD_VARIANTS),$(BUILD)/$(v)/wirelab-httpd)
 ASAN_SERVERS := $(foreach v,$(BUILD_VARIANTS),$(BUILD)/asan/$(v)/wirelab-httpd)
 
