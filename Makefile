@@ -79,7 +79,7 @@ ASAN_SERVERS := $(foreach v,$(BUILD_VARIANTS),$(BUILD)/asan/$(v)/wirelab-httpd)
 # each area adds its own rules: bpf/bpf.mk, harness/harness.mk, tests/*.mk,
 # scripts/*.mk; they may add to ALL_EXTRA (built by `make`), TEST_BINS (built
 # before the suite) and TEST_PREP (targets run before the suite)
--include $(wildcard bpf/*.mk harness/*.mk tests/*.mk scripts/*.mk)
+-include $(wildcard bpf/*.mk harness/*.mk harness/*/*.mk tests/*.mk scripts/*.mk)
 
 .PHONY: all servers asan variants test demo bench-smoke deps clean format
 all: servers $(ALL_EXTRA)

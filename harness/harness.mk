@@ -1,9 +1,10 @@
 # harness/harness.mk: build/wirelab, from every harness/*.c (a subcommand is
 # a line in harness/cmds.h plus its harness/cmd_<name>.c). Areas that need
 # more libraries append to HARNESS_LIBS.
-HARNESS_SRCS   := $(sort $(wildcard harness/*.c))
+# Files in harness/<folder>/ link in too (harness/load/ is its own binary).
+HARNESS_SRCS   := $(sort $(wildcard harness/*.c) $(filter-out harness/load/%,$(wildcard harness/*/*.c)))
 HARNESS_OBJS   := $(patsubst harness/%.c,$(BUILD)/harness/%.o,$(HARNESS_SRCS))
-HARNESS_CFLAGS := $(CFLAGS) $(BASEFLAGS) -Iharness -Ibpf -I$(BUILD)/bpf
+HARNESS_CFLAGS := $(CFLAGS) $(BASEFLAGS) -Iharness $(patsubst %/,-I%,$(wildcard harness/*/)) -Ibpf -I$(BUILD)/bpf -I$(BUILD)/gen
 HARNESS_LIBS   += -lbpf -lelf -lz -ljansson -lm
 
 $(BUILD)/harness/%.o: harness/%.c
@@ -20,4 +21,4 @@ $(BUILD)/wirelab: $(HARNESS_OBJS)
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(HARNESS_LIBS)
 
 ALL_EXTRA += $(BUILD)/wirelab
--include $(wildcard $(BUILD)/harness/*.d)
+-include $(wildcard $(BUILD)/harness/*.d $(BUILD)/harness/*/*.d)
