@@ -1,7 +1,7 @@
 # wirelab: one reference server built into variants, plus the harness.
-#   make                      every implemented variant (build/<variant>/wirelab-httpd)
+#   make                      every variant (build/<variant>/wirelab-httpd) and the harness
 #   make VARIANT=NAME         one variant
-#   make variants             the matrix and which variants are implemented
+#   make variants             the variants (variants/table) and the files each links
 #   make test                 install deps, build, run the whole suite (+ ASan/UBSan)
 #   make demo                 install deps, build, run the short default sweep
 #   V=1                       show full commands
@@ -10,7 +10,6 @@
 MAKEFLAGS += --no-builtin-rules
 
 .DEFAULT_GOAL := all
-include variants/matrix.mk
 
 BUILD   ?= build
 CC      ?= cc
@@ -25,40 +24,40 @@ Q :=
 else
 Q := @
 endif
+# the one quiet-output line of every rule: $(call msg,TAG,target)
+msg = @$(if $(Q),printf '  %-7s %s\n' '$(1)' '$(2)')
+
+# The variant model: variants/table, through variants/gen, gives the list
+# of variants and each one's sources (WL_SRCS_<v>) and libraries.
+$(BUILD)/gen/variants.mk: variants/table variants/gen
+	@mkdir -p $(@D)
+	$(call msg,GEN,$@)
+	$(Q)variants/gen mk > $@
+include $(BUILD)/gen/variants.mk
 
 ifdef VARIANT
-ifneq ($(shell variants/check $(VARIANT) 2>&1 >/dev/null),)
-$(error $(shell variants/check $(VARIANT) 2>&1 >/dev/null))
-endif
-ifeq ($(call wl_implemented,$(VARIANT)),)
-$(error variant '$(VARIANT)' is valid but not implemented yet (see 'make variants'))
+ifneq ($(shell variants/gen check $(VARIANT) 2>&1 >/dev/null),)
+$(error $(shell variants/gen check $(VARIANT) 2>&1 >/dev/null))
 endif
 BUILD_VARIANTS := $(VARIANT)
 else
-BUILD_VARIANTS := $(WL_IMPL_VARIANTS)
+BUILD_VARIANTS := $(WL_ALL_VARIANTS)
 endif
 
-SERVER_COMMON := $(sort $(filter-out server/ev_% server/tx_% server/tls_%,$(wildcard server/*.c)))
-wl_tls_of = $(call wl_axis,$(1),4)
-variant_srcs = $(SERVER_COMMON) \
-  $(sort $(wildcard server/ev_$(call wl_axis,$(1),1)*.c)) \
-  $(sort $(wildcard server/tx_$(call wl_tls_of,$(1))*.c)) \
-  $(if $(filter plain,$(call wl_tls_of,$(1))),,$(sort $(wildcard server/tls_*.c)))
-variant_libs = -pthread \
-  $(if $(filter uring,$(call wl_axis,$(1),1)),-luring) \
-  $(if $(filter plain,$(call wl_tls_of,$(1))),,-lssl -lcrypto)
+variant_srcs = $(addprefix server/,$(WL_SRCS_$(1)))
+variant_libs = $(WL_LIBS_$(1))
 
 # $(1) variant, $(2) output root, $(3) extra flags
 define VARIANT_template
-$(2)/$(1)/config.h: variants/gen-config variants/check
+$(2)/$(1)/config.h: variants/table variants/gen
 	@mkdir -p $$(@D)
-	$(Q)variants/gen-config $(1) > $$@
+	$(Q)variants/gen config $(1) > $$@
 $(2)/$(1)/%.o: server/%.c $(2)/$(1)/config.h
 	@mkdir -p $$(@D)
-	@$(if $(Q),echo "  CC      $$@")
+	$(call msg,CC,$$@)
 	$(Q)$$(CC) $$(CFLAGS) $(BASEFLAGS) $(3) -include $(2)/$(1)/config.h -Iserver -c $$< -o $$@
 $(2)/$(1)/wirelab-httpd: $(patsubst server/%.c,$(2)/$(1)/%.o,$(call variant_srcs,$(1)))
-	@$(if $(Q),echo "  LD      $$@")
+	$(call msg,LD,$$@)
 	$(Q)$$(CC) $$(CFLAGS) $(3) -o $$@ $$^ $(call variant_libs,$(1))
 -include $(wildcard $(2)/$(1)/*.d)
 endef
@@ -69,7 +68,7 @@ $(foreach v,$(BUILD_VARIANTS),$(eval $(call VARIANT_template,$(v),$(BUILD)/asan,
 # the harness's view of the variant model, generated from variants/table
 $(BUILD)/gen/variants.h: variants/table variants/gen
 	@mkdir -p $(@D)
-	@$(if $(Q),echo "  GEN     $@")
+	$(call msg,GEN,$@)
 	$(Q)variants/gen header > $@
 
 SERVERS      := $(foreach v,$(BUILD_VARIANTS),$(BUILD)/$(v)/wirelab-httpd)
@@ -87,10 +86,9 @@ servers: $(SERVERS)
 asan: $(ASAN_SERVERS)
 
 variants:
-	@for v in $(WL_ALL_VARIANTS); do \
-	  case " $(WL_IMPL_VARIANTS) " in *" $$v "*) s=implemented;; *) s=planned;; esac; \
-	  printf '%-34s %s\n' $$v $$s; done
-	@echo "$(words $(WL_ALL_VARIANTS)) variants, $(words $(WL_IMPL_VARIANTS)) implemented (tls+sendfile is not a variant)"
+	@$(foreach v,$(WL_ALL_VARIANTS),printf '%-34s %s\n' $(v) "$(filter-out $(WL_COMMON_SRCS),$(WL_SRCS_$(v)))";)
+	@echo "$(words $(WL_ALL_VARIANTS)) variants of $(foreach a,loop send cork tls,$(words $(WL_VALUES_$(a))) $(a)) values; not variants:"
+	@variants/gen invalid
 
 deps:
 	$(Q)scripts/install-deps

@@ -16,22 +16,22 @@ $(BPF_OUT)/vmlinux.h:
 	@if [ ! -r $(VMLINUX_BTF) ]; then \
 	  echo "error: $(VMLINUX_BTF) is missing: this kernel exposes no BTF (it needs" \
 	       "CONFIG_DEBUG_INFO_BTF=y), so the BPF probes cannot be built or run here" >&2; exit 1; fi
-	@$(if $(Q),echo "  GEN     $@")
+	$(call msg,GEN,$@)
 	$(Q)$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@
 
 $(BPF_OUT)/%.bpf.o: bpf/%.bpf.c $(BPF_OUT)/vmlinux.h $(wildcard bpf/*.h)
 	@mkdir -p $(@D)
-	@$(if $(Q),echo "  BPF     $@")
+	$(call msg,BPF,$@)
 	$(Q)$(BPF_CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 $(BPF_OUT)/%.skel.h: $(BPF_OUT)/%.bpf.o
-	@$(if $(Q),echo "  SKEL    $@")
+	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name $*_bpf > $@
 
 # syscall names from the kernel headers this machine builds against
 $(BPF_OUT)/syscall_names.h: bpf/gen-syscall-names $(wildcard /usr/include/$(shell $(CC) -dumpmachine)/asm/unistd*.h)
 	@mkdir -p $(@D)
-	@$(if $(Q),echo "  GEN     $@")
+	$(call msg,GEN,$@)
 	$(Q)bpf/gen-syscall-names $(CC) > $@
 
 .PRECIOUS: $(BPF_OUT)/%.bpf.o

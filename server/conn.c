@@ -12,11 +12,11 @@
 #include "alog.h"
 #include "fcache.h"
 #include "hdate.h"
+#include "out.h"
 #include "path.h"
 #include "range.h"
 
 #define FREE_CONNS_MAX 64
-#define LINGER_MS 2000
 
 static const char *reason(int status)
 {
@@ -65,22 +65,11 @@ struct conn *conn_new(struct worker *w, int fd)
 	return c;
 }
 
-static void item_release(struct conn *c, struct out_item *it)
-{
-	if (it->ent)
-		fc_put(c->w->fc, it->ent);
-	it->ent = NULL;
-}
-
 void conn_free(struct conn *c)
 {
 	struct worker *w = c->w;
 
-	while (c->oq_n) {
-		item_release(c, &c->oq[c->oq_head]);
-		c->oq_head = (uint8_t)((c->oq_head + 1) % CONN_OQ);
-		c->oq_n--;
-	}
+	out_clear(c);
 	if (c->prev)
 		c->prev->next = c->next;
 	else
@@ -157,18 +146,6 @@ static const char *conn_field(const struct resp *r)
 	return r->minor == 0 ? "Connection: keep-alive\r\n" : "";
 }
 
-static struct out_item *queue_item(struct conn *c, uint32_t hdr_off)
-{
-	struct out_item *it = &c->oq[(c->oq_head + c->oq_n) % CONN_OQ];
-
-	memset(it, 0, sizeof(*it));
-	it->fd = -1;
-	it->hdr_off = hdr_off;
-	it->hdr_len = c->olen - hdr_off;
-	c->oq_n++;
-	return it;
-}
-
 static void queue_error(struct conn *c, struct resp *r, const char *extra)
 {
 	char body[256];
@@ -189,7 +166,7 @@ static void queue_error(struct conn *c, struct resp *r, const char *extra)
 		goto overflow;
 	if (!r->head && oput(c, "%s", body) < 0)
 		goto overflow;
-	queue_item(c, start);
+	out_push(c, start);
 	return;
 overflow:
 	/* cannot happen with CONN_OBUF_RESERVE free; close rather than send half */
@@ -313,7 +290,7 @@ static void respond(struct conn *c, const struct http_req *rq)
 			 w->date, rep->lastmod, rep->etag_len, rep->etag,
 			 e->gz.fd >= 0 ? "Vary: Accept-Encoding\r\n" : "", conn_field(&r)) < 0)
 			goto overflow;
-		queue_item(c, hstart);
+		out_push(c, hstart);
 		fc_put(w->fc, e);
 		log_request(c, rq, 304, 0);
 		return;
@@ -364,7 +341,7 @@ static void respond(struct conn *c, const struct http_req *rq)
 	ocopy(c, "\r\n", 2);
 
 queue_body:
-	it = queue_item(c, hstart);
+	it = out_push(c, hstart);
 	log_request(c, rq, start || len != rep->size ? 206 : 200, r.head ? 0 : len);
 	if (r.head || len == 0) {
 		fc_put(w->fc, e);
@@ -474,61 +451,5 @@ void conn_process(struct conn *c)
 	else if (!(c->flags & CONN_IN_HEAD))
 		c->deadline_ms = w->now_ms + srv_cfg.idle_timeout_ms;
 	if (c->flags & CONN_LINGER && !c->oq_n)
-		c->deadline_ms = w->now_ms + LINGER_MS;
-}
-
-int conn_out_iov(struct conn *c, struct iovec *iov, int max)
-{
-	int n = 0, k;
-	uint64_t skip = c->osent;
-
-	for (k = 0; k < c->oq_n && n + 2 <= max; k++) {
-		const struct out_item *it = &c->oq[(c->oq_head + k) % CONN_OQ];
-		const char *h = c->obuf + it->hdr_off;
-		uint64_t hl = it->hdr_len, bl = it->body_len;
-
-		if (skip < hl) {
-			/* headers of bodiless items sit next to each other in obuf */
-			if (n && (const char *)iov[n - 1].iov_base + iov[n - 1].iov_len == h + skip)
-				iov[n - 1].iov_len += hl - skip;
-			else
-				iov[n++] = (struct iovec){ (void *)(h + skip), hl - skip };
-			skip = 0;
-		} else {
-			skip -= hl;
-		}
-		if (bl) {
-			iov[n++] = (struct iovec){ (void *)(it->map + it->body_off + skip), bl - skip };
-			skip = 0;
-		}
-	}
-	return n;
-}
-
-void conn_out_advance(struct conn *c, uint64_t n)
-{
-	c->osent += n;
-	while (c->oq_n) {
-		struct out_item *it = &c->oq[c->oq_head];
-		uint64_t total = it->hdr_len + it->body_len;
-
-		if (c->osent < total)
-			break;
-		c->osent -= total;
-		item_release(c, it);
-		c->oq_head = (uint8_t)((c->oq_head + 1) % CONN_OQ);
-		c->oq_n--;
-	}
-	if (n)
-		conn_touch(c);
-	if (!c->oq_n) {
-		c->olen = 0;
-		c->osent = 0;
-		c->oq_head = 0;
-		/* requests that waited behind the queue (pipelining) */
-		if (c->rlen && !(c->flags & CONN_CLOSE_AFTER))
-			conn_process(c);
-		else if (!(c->flags & (CONN_IN_HEAD | CONN_LINGER)))
-			c->deadline_ms = c->w->now_ms + srv_cfg.idle_timeout_ms;
-	}
+		c->deadline_ms = w->now_ms + OUT_LINGER_MS;
 }

@@ -1,14 +1,13 @@
 /*
  * conn: the connection state machine. It parses requests from c->rbuf,
- * decides the response and queues it (rendered header in c->obuf, body as a
- * cache entry); it knows nothing of the loop or the transport. The loop
- * backend reads into rbuf, calls conn_process(), writes the queue out and
- * calls conn_out_advance() with what was written.
+ * decides the response and queues it (out.h: a rendered header in c->obuf,
+ * a body as a cache entry); it knows nothing of the loop or the transport.
+ * The loop backend reads into rbuf, calls conn_process(), and its send path
+ * writes the queue out through out.h.
  */
 #ifndef WL_CONN_H
 #define WL_CONN_H
 #include <stdint.h>
-#include <sys/uio.h>
 
 #include "http.h"
 #include "srv.h"
@@ -71,30 +70,10 @@ void conn_pool_free(struct worker *w);
  * queue has room. Sets deadlines. */
 void conn_process(struct conn *c);
 
-/* conn_out_pending: bytes remain queued. */
-static inline int conn_out_pending(const struct conn *c)
-{
-	return c->oq_n != 0;
-}
-
-/* conn_out_iov: the queue as an iovec (header, body, header, ...), at most
- * max entries. Returns the count. */
-int conn_out_iov(struct conn *c, struct iovec *iov, int max);
-
-/* conn_out_advance: n bytes of the queue were written. When the queue
- * empties, parsing resumes (conn_process) unless the connection closes. */
-void conn_out_advance(struct conn *c, uint64_t n);
-
-/* conn_out_head: the first queued item and how much of it was written. */
-static inline struct out_item *conn_out_head(struct conn *c)
-{
-	return c->oq_n ? &c->oq[c->oq_head] : 0;
-}
-
 /* conn_should_close: nothing more will be read or written. */
 static inline int conn_should_close(const struct conn *c)
 {
-	return !conn_out_pending(c) && (c->flags & CONN_CLOSE_AFTER);
+	return !c->oq_n && (c->flags & CONN_CLOSE_AFTER);
 }
 
 /* conn_touch: output made progress; push the send-stall deadline. */

@@ -1,8 +1,9 @@
 /*
  * ev: the event loop, one backend per file chosen by the build
- * (ev_epoll.c, ev_uring.c), each defining the same functions. A backend
- * reads into conn's buffer, calls conn_process(), and puts conn's output
- * queue on the wire as the variant's send and cork axes say.
+ * (ev_epoll.c, ev_uring.c), each defining the same functions, and each
+ * with one file per send path (ev_<loop>_<send>.c). A backend reads into
+ * conn's buffer, calls conn_process(), and its send path puts the output
+ * queue (out.h) on the wire, calling the cork policy (cork.h) on the way.
  */
 #ifndef WL_EV_H
 #define WL_EV_H
@@ -13,12 +14,19 @@ struct worker;
 /* what a transport waits for during a handshake */
 enum { EV_WANT_READ = 1, EV_WANT_WRITE = 2 };
 
-/* ev_check: can this loop run on this kernel? On failure, msg gets the reason. */
-int ev_check(char *msg, size_t msglen);
+/* ev_init: can this loop run on this kernel? Sets up what it needs once
+ * per process. On failure, msg gets the reason. ev_free: at exit. */
+int ev_init(char *msg, size_t msglen);
+void ev_free(void);
 
-/* ev_describe_loop/send: one line each for --version. */
+/* ev_describe_loop/send: one line each for --version (the loop's file,
+ * and the file of its send path: ev_<loop>_<send>.c). */
 const char *ev_describe_loop(void);
 const char *ev_describe_send(void);
+
+/* ev_send_maps_body: the send path writes bodies from the open-file
+ * cache's mapping, so the cache maps every file it opens. */
+int ev_send_maps_body(void);
 
 /* ev_worker_run: the thread's loop, until w->wake_fd becomes readable. */
 int ev_worker_run(struct worker *w);

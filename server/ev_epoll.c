@@ -6,7 +6,6 @@
  * modified: no epoll_ctl on the per-request path. */
 #include <errno.h>
 #include <fcntl.h>
-#include <netinet/tcp.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -16,9 +15,11 @@
 
 #include "alog.h"
 #include "conn.h"
+#include "cork.h"
 #include "ev.h"
 #include "ev_epoll.h"
 #include "fcache.h"
+#include "out.h"
 #include "srv.h"
 #include "tx.h"
 
@@ -33,7 +34,7 @@ struct ep {
 /* distinct addresses tell the listener and the wake-up fd from connections */
 static char tag_listen, tag_wake;
 
-int ev_check(char *msg, size_t msglen)
+int ev_init(char *msg, size_t msglen)
 {
 	int fd = epoll_create1(EPOLL_CLOEXEC);
 
@@ -45,18 +46,13 @@ int ev_check(char *msg, size_t msglen)
 	return 0;
 }
 
+void ev_free(void)
+{
+}
+
 const char *ev_describe_loop(void)
 {
 	return "epoll (edge-triggered, one per thread)";
-}
-
-const char *ev_describe_send(void)
-{
-#if WL_SEND_WRITEV
-	return "writev (header + mmap'd body in one writev)";
-#else
-	return "sendfile (header, then sendfile for the body)";
-#endif
 }
 
 void ep_close(struct conn *c)
@@ -103,10 +99,7 @@ static void drain(struct conn *c)
 
 static void start_linger(struct conn *c)
 {
-	shutdown(c->fd, SHUT_WR);
-	c->flags &= ~CONN_CLOSE_AFTER;
-	c->flags |= CONN_LINGER | CONN_EOF; /* CONN_EOF here: we sent FIN */
-	c->deadline_ms = c->w->now_ms + 2000;
+	out_linger(c);
 	drain(c); /* bytes already queued bring no new edge */
 }
 
@@ -121,7 +114,7 @@ static void on_readable(struct conn *c, uint32_t ev)
 			drain(c);
 			return;
 		}
-		if (conn_out_pending(c) || (c->flags & CONN_CLOSE_AFTER)) {
+		if (out_pending(c) || (c->flags & CONN_CLOSE_AFTER)) {
 			/* backpressure: the kernel keeps what we do not read */
 			c->flags |= CONN_READ_PAUSED;
 			return;
@@ -146,7 +139,7 @@ static void on_readable(struct conn *c, uint32_t ev)
 		}
 		if (n == 0) {
 			c->flags |= CONN_EOF | CONN_CLOSE_AFTER;
-			if (!conn_out_pending(c))
+			if (!out_pending(c))
 				ep_close(c);
 			return;
 		}
@@ -181,9 +174,9 @@ static void on_event(struct conn *c, uint32_t ev)
 		ep_close(c);
 		return;
 	}
-	if ((ev & EPOLLOUT) && conn_out_pending(c) && ep_flush(c) < 0)
+	if ((ev & EPOLLOUT) && out_pending(c) && ep_flush(c) < 0)
 		return;
-	if (ev & (EPOLLIN | EPOLLRDHUP | EPOLLHUP) || (c->flags & CONN_READ_PAUSED && !conn_out_pending(c))) {
+	if (ev & (EPOLLIN | EPOLLRDHUP | EPOLLHUP) || (c->flags & CONN_READ_PAUSED && !out_pending(c))) {
 		c->flags &= ~CONN_READ_PAUSED;
 		on_readable(c, ev);
 	}
@@ -223,12 +216,7 @@ static void on_accept(struct worker *w, struct ep *ep)
 				return;
 			}
 		}
-#if !WL_CORK
-		{
-			int one = 1;
-			setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-		}
-#endif
+		cork_conn_open(fd);
 		c = conn_new(w, fd);
 		if (!c) {
 			close(fd);

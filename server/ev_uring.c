@@ -9,14 +9,8 @@
  * Ring set-up: SINGLE_ISSUER | DEFER_TASKRUN (completion work runs only
  * when this thread enters to wait, in one batch, and never interrupts it);
  * with --sqpoll, a kernel thread submits instead and the loop spins briefly
- * on the completion queue before it enters to wait.
- *
- * A connection is freed only when nothing of it is in flight: closing
- * cancels its requests (IORING_ASYNC_CANCEL_FD) and the struct waits for
- * their completions. Reading goes on while a response is being sent, into
- * the room left in rbuf; the requests it holds are answered once the queue
- * is out (conn_out_advance), so rbuf's size bounds what a client can make
- * us hold, as epoll's stop-reading does. */
+ * on the completion queue before it enters to wait. A connection's own
+ * steps are ev_uring_conn.c; its sends, the send path's file. */
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/tcp.h>
@@ -39,7 +33,6 @@
 #define UR_CQ 4096      /* multishot accept and many connections' completions */
 #define UR_BATCH 256
 #define UR_SPIN_NS 200000 /* --sqpoll: how long to watch the CQ before entering to wait */
-#define UR_LINGER_MS 2000
 /* IORING_FEAT_MIN_TIMEOUT (Linux 6.13), newer than liburing 2.3's header */
 #define UR_FEAT_MIN_TIMEOUT (1U << 15)
 /* How long a wait may hold out for more completions than the first. 50 us
@@ -93,7 +86,7 @@ static void why(int err, char *msg, size_t msglen, const char *what)
 /* Really set up a ring with the flags the loop uses and check the
  * operations it submits, so a kernel that lacks one refuses at start-up
  * instead of failing connections later. */
-int ev_check(char *msg, size_t msglen)
+int ev_init(char *msg, size_t msglen)
 {
 	static const int ops[] = { IORING_OP_ACCEPT, IORING_OP_RECV, IORING_OP_SEND, IORING_OP_SENDMSG,
 				   IORING_OP_SPLICE, IORING_OP_READ, IORING_OP_ASYNC_CANCEL, IORING_OP_POLL_ADD };
@@ -127,6 +120,7 @@ int ev_check(char *msg, size_t msglen)
 			goto cleanup;
 		}
 	}
+	r = ur_tx_init(msg, msglen);
 cleanup:
 	if (probe)
 		io_uring_free_probe(probe);
@@ -134,20 +128,20 @@ cleanup:
 	return r;
 }
 
-const char *ev_describe_loop(void)
+void ev_free(void)
 {
-	return "uring (io_uring via liburing, one ring per thread; multishot accept, SINGLE_ISSUER|DEFER_TASKRUN; "
-	       "--sqpoll for a submission thread)";
+	ur_tx_free();
 }
 
-const char *ev_describe_send(void)
+const char *ev_describe_loop(void)
 {
-#if WL_SEND_WRITEV
-	return "writev (IORING_OP_SENDMSG of header + mmap'd body)";
-#else
-	return "sendfile (io_uring has no sendfile: header SEND, then the body spliced file -> pipe -> "
-	       "socket, two linked IORING_OP_SPLICE)";
-#endif
+	static char d[512];
+
+	snprintf(d, sizeof(d),
+		 "uring (io_uring via liburing, one ring per thread; multishot accept, SINGLE_ISSUER|DEFER_TASKRUN; "
+		 "--sqpoll for a submission thread%s)",
+		 ur_tx_note());
+	return d;
 }
 
 struct io_uring_sqe *ur_sqe(struct ur *u)
@@ -161,331 +155,14 @@ struct io_uring_sqe *ur_sqe(struct ur *u)
 	return sqe;
 }
 
-struct ur_pipe *ur_pipe_get(struct ur *u)
-{
-	struct ur_pipe *p = u->pipes;
-	int sz;
-
-	if (p) {
-		u->pipes = p->next;
-		u->npipes--;
-		return p;
-	}
-	if (u->npipes_all >= UR_PIPES)
-		return NULL;
-	p = malloc(sizeof(*p));
-	if (!p)
-		return NULL;
-	if (pipe2(p->fd, O_CLOEXEC) < 0) {
-		free(p);
-		return NULL;
-	}
-	/* a pipe past the user's page budget gets one page: ask, never assume */
-	sz = fcntl(p->fd[1], F_GETPIPE_SZ);
-	p->size = sz > 0 ? (uint32_t)sz : 4096;
-	u->npipes_all++;
-	return p;
-}
-
-void ur_pipe_put(struct ur *u, struct ur_pipe *p, int clean)
-{
-	if (clean) {
-		p->next = u->pipes;
-		u->pipes = p;
-		u->npipes++;
-		return;
-	}
-	/* bytes of a closed connection's body are still in it */
-	close(p->fd[0]);
-	close(p->fd[1]);
-	free(p);
-	u->npipes_all--;
-}
-
-/* The pipes are made at start-up, so they never compete with connections
- * for the last descriptors; a connection that finds none free waits. */
-static void pipes_init(struct ur *u)
-{
-#if WL_SEND_SENDFILE
-	struct ur_pipe *got[UR_PIPES];
-	int i, n = 0;
-
-	for (i = 0; i < UR_PIPES; i++) {
-		got[n] = ur_pipe_get(u);
-		if (got[n])
-			n++;
-	}
-	for (i = 0; i < n; i++)
-		ur_pipe_put(u, got[i], 1);
-#else
-	(void)u;
-#endif
-}
-
-static void ur_step(struct conn *c);
-
-/* Connections that waited for a pipe: one came free. */
-static void pipe_waiters(struct worker *w, struct ur *u)
-{
-	struct conn *c;
-
-	for (c = w->conns; c && u->nwait && (u->pipes || u->npipes_all < UR_PIPES); c = c->next) {
-		if (c->fd >= 0 && UR_C(c)->pipe_wait)
-			ur_step(c);
-	}
-}
-
-/* ---- reading ------------------------------------------------------------ */
-
-static void ur_prep(struct io_uring_sqe *sqe, struct conn *c, int op)
-{
-	io_uring_sqe_set_data64(sqe, (uint64_t)(uintptr_t)c | (uint64_t)op);
-	UR_C(c)->inflight++;
-}
-
-/* Where the next recv goes: the room left in rbuf, or, where OpenSSL reads
- * records from memory, the room in the connection's record buffer. */
-static char *rx_room(struct conn *c, size_t *room)
-{
-	if (ur_tls_mem(c))
-		return ur_tls_rx(c, room);
-	*room = CONN_RBUF - c->rlen;
-	return c->rbuf + c->rlen;
-}
-
-/* The recv submission. Poll first when the connection has just been
- * answered: the next request is not there yet. */
-static void ur_arm_recv(struct conn *c)
-{
-	struct ur_conn *uc = UR_C(c);
-	struct io_uring_sqe *sqe = ur_sqe(UR_W(c));
-	size_t room;
-	char *buf = rx_room(c, &room);
-
-	io_uring_prep_recv(sqe, c->fd, buf, room, 0);
-	if (!c->rlen && c->olen == 0 && c->ev)
-		sqe->ioprio |= IORING_RECVSEND_POLL_FIRST;
-	c->ev = 1; /* not the first read after accept */
-	ur_prep(sqe, c, UR_RECV);
-	uc->recv_busy = 1;
-}
-
-/* After an error answer: read and throw away until EOF or the deadline. */
-static void ur_arm_linger(struct conn *c)
-{
-	struct ur *u = UR_W(c);
-	struct io_uring_sqe *sqe = ur_sqe(u);
-
-	io_uring_prep_recv(sqe, c->fd, u->scratch, sizeof(u->scratch), 0);
-	ur_prep(sqe, c, UR_LINGER);
-	UR_C(c)->recv_busy = 1;
-}
-
-/* ktls handshake: wait until the socket can give OpenSSL what it wants. */
-static void ur_arm_poll(struct conn *c)
-{
-	struct io_uring_sqe *sqe = ur_sqe(UR_W(c));
-
-	io_uring_prep_poll_add(sqe, c->fd, (unsigned)UR_C(c)->poll_want);
-	ur_prep(sqe, c, UR_POLL);
-	UR_C(c)->poll_busy = 1;
-}
-
-static void on_recv(struct conn *c, int res)
-{
-	if (c->flags & CONN_LINGER) {
-		if (res <= 0 && res != -EINTR)
-			ur_close(c);
-		return; /* input after an error answer is thrown away */
-	}
-	if (res >= 0 && ur_tls_mem(c)) {
-		ur_tls_recv(c, (uint32_t)res); /* records (or EOF): ur_tls_step decrypts */
-		return;
-	}
-	if (res > 0) {
-		c->rlen += (uint32_t)res;
-		/* while a response is going out, the bytes wait in rbuf */
-		if (!conn_out_pending(c))
-			conn_process(c);
-		return;
-	}
-	switch (res) {
-	case 0:
-		c->flags |= CONN_EOF | CONN_CLOSE_AFTER;
-		return;
-	case -EINTR:
-	case -EAGAIN:
-	case -ENOBUFS:
-		return; /* asked again by ur_step */
-	default:
-		ur_close(c);
-	}
-}
-
-/* ---- closing ------------------------------------------------------------ */
-
-static void ur_finish(struct conn *c)
-{
-	struct ur *u = UR_W(c);
-	struct ur_conn *uc = UR_C(c);
-
-	/* only now: in-flight recvs and sends of TLS records use its buffers */
-	tx_conn_close(c);
-	close(c->fd);
-	c->fd = -1;
-	if (uc->pipe)
-		ur_pipe_put(u, uc->pipe, uc->pipe_fill == 0);
-	if (uc->pipe_wait)
-		u->nwait--;
-	free(uc);
-	c->ev_ptr = u->dead;
-	u->dead = c;
-	u->nlive--;
-}
-
-void ur_close(struct conn *c)
-{
-	struct ur_conn *uc = UR_C(c);
-	struct io_uring_sqe *sqe;
-
-	if (c->fd < 0 || uc->closing)
-		return;
-	uc->closing = 1;
-	/* a response cut short must not end with close_notify (ktls sends
-	 * one from tx_conn_close): treat the peer as gone */
-	if (uc->send_busy || conn_out_pending(c))
-		c->flags |= CONN_EOF;
-	if (!uc->inflight) {
-		ur_finish(c);
-		return;
-	}
-	/* a splice blocked on a full socket leaves at once with EPIPE */
-	if (uc->send_busy)
-		shutdown(c->fd, SHUT_RDWR);
-	sqe = ur_sqe(UR_W(c));
-	io_uring_prep_cancel_fd(sqe, c->fd, IORING_ASYNC_CANCEL_ALL);
-	io_uring_sqe_set_data64(sqe, 0); /* liburing 2.3's prep leaves user_data as it was */
-}
-
-static void free_dead(struct ur *u)
-{
-	while (u->dead) {
-		struct conn *c = u->dead;
-		u->dead = c->ev_ptr;
-		c->ev_ptr = NULL;
-		conn_free(c);
-	}
-}
-
-static void start_linger(struct conn *c)
-{
-	shutdown(c->fd, SHUT_WR);
-	c->flags &= ~CONN_CLOSE_AFTER;
-	c->flags |= CONN_LINGER | CONN_EOF; /* CONN_EOF here: we sent FIN */
-	c->deadline_ms = c->w->now_ms + UR_LINGER_MS;
-}
-
-/* ur_step: after any completion of c, queue what c needs next. */
-static void ur_step(struct conn *c)
-{
-	struct ur_conn *uc = UR_C(c);
-
-	if (c->fd < 0)
-		return; /* closed and freed by the completion just handled */
-	if (uc->closing) {
-		if (!uc->inflight)
-			ur_finish(c);
-		return;
-	}
-	if (ur_tls_step(c) < 0)
-		return;
-	if (uc->poll_want) { /* ktls handshake: OpenSSL waits for the socket */
-		if (!uc->poll_busy)
-			ur_arm_poll(c);
-		return;
-	}
-	if ((conn_out_pending(c) || ur_tls_out(c)) && !uc->send_busy) {
-		ur_flush(c);
-		if (c->fd < 0 || uc->closing)
-			return;
-	}
-	if (conn_should_close(c) && !ur_tls_out(c)) {
-		if (!(c->flags & CONN_LINGER)) {
-			if (ur_tls_close(c)) { /* close_notify first */
-				if (!uc->send_busy)
-					ur_flush(c);
-				return;
-			}
-			ur_close(c);
-			return;
-		}
-		start_linger(c);
-	}
-	if (c->flags & CONN_LINGER) {
-		if (!uc->recv_busy && !(c->flags & CONN_CLOSE_AFTER))
-			ur_arm_linger(c);
-		return;
-	}
-	if (!uc->recv_busy && !(c->flags & (CONN_CLOSE_AFTER | CONN_EOF))) {
-		size_t room;
-
-		rx_room(c, &room);
-		if (room)
-			ur_arm_recv(c);
-	}
-}
-
 /* ---- accepting ---------------------------------------------------------- */
 
 static void arm_accept(struct ur *u, struct worker *w)
 {
 	struct io_uring_sqe *sqe = ur_sqe(u);
 
-	/* ktls: OpenSSL's handshake runs on the socket, non-blocking, each
-	 * wait an io_uring poll (tx_ktls.c makes it blocking again after) */
-	io_uring_prep_multishot_accept(sqe, w->lfd, NULL, NULL, SOCK_CLOEXEC | (WL_TLS_KTLS ? SOCK_NONBLOCK : 0));
+	io_uring_prep_multishot_accept(sqe, w->lfd, NULL, NULL, SOCK_CLOEXEC | ur_tx_accept_flags());
 	io_uring_sqe_set_data64(sqe, UR_TAG_ACCEPT);
-}
-
-static void new_conn(struct worker *w, struct ur *u, int fd)
-{
-	struct ur_conn *uc;
-	struct conn *c;
-
-#if !WL_CORK
-	{
-		int one = 1;
-		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	}
-#endif
-	c = conn_new(w, fd);
-	if (!c) {
-		close(fd);
-		return;
-	}
-	uc = calloc(1, sizeof(*uc));
-	if (!uc) {
-		close(fd);
-		c->fd = -1;
-		conn_free(c);
-		return;
-	}
-	c->ev_ptr = uc;
-	u->nlive++;
-	if (srv_cfg.alog_fd >= 0) {
-		struct sockaddr_storage sa;
-		socklen_t salen = sizeof(sa);
-
-		if (getpeername(fd, (struct sockaddr *)&sa, &salen) == 0)
-			srv_peer_name(&sa, c->peer, sizeof(c->peer));
-	}
-	if (tx_conn_open(c) < 0) {
-		ur_close(c);
-		return;
-	}
-	/* TCP_DEFER_ACCEPT: the request is usually here already; the recv
-	 * tries at once and only then waits */
-	ur_step(c);
 }
 
 static void on_accept(struct worker *w, struct ur *u, int res, unsigned flags, int stop)
@@ -493,7 +170,7 @@ static void on_accept(struct worker *w, struct ur *u, int res, unsigned flags, i
 	if (!(flags & IORING_CQE_F_MORE) && !stop)
 		arm_accept(u, w);
 	if (res >= 0) {
-		new_conn(w, u, res);
+		ur_new_conn(w, u, res);
 		return;
 	}
 	switch (-res) {
@@ -522,7 +199,6 @@ static void on_cqe(struct worker *w, struct ur *u, const struct io_uring_cqe *cq
 {
 	uint64_t ud = io_uring_cqe_get_data64(cqe);
 	struct conn *c;
-	struct ur_conn *uc;
 	int op;
 
 	switch (ud) {
@@ -540,18 +216,12 @@ static void on_cqe(struct worker *w, struct ur *u, const struct io_uring_cqe *cq
 	}
 	c = (struct conn *)(uintptr_t)(ud & ~(uint64_t)UR_OPMASK);
 	op = (int)(ud & UR_OPMASK);
-	uc = UR_C(c);
-	uc->inflight--;
+	UR_C(c)->inflight--;
 	switch (op) {
 	case UR_RECV:
 	case UR_LINGER:
-		uc->recv_busy = 0;
-		if (!uc->closing)
-			on_recv(c, cqe->res);
-		break;
-	case UR_POLL: /* ur_step calls OpenSSL again; it sees any error itself */
-		uc->poll_busy = 0;
-		uc->poll_want = 0;
+	case UR_POLL:
+		ur_conn_done(c, op, cqe->res);
 		break;
 	default:
 		ur_send_done(c, op, cqe->res);
@@ -690,14 +360,9 @@ static void ur_shutdown(struct worker *w, struct ur *u, int ring_ok)
 			ur_finish(c);
 		}
 	}
-	free_dead(u);
-	ur_tls_thread_end();
-	while (u->pipes) {
-		struct ur_pipe *p = u->pipes;
-		u->pipes = p->next;
-		u->npipes = 0;
-		ur_pipe_put(u, p, 0);
-	}
+	ur_free_dead(u);
+	ur_tx_thread_end();
+	ur_send_fini(u);
 }
 
 int ev_worker_run(struct worker *w)
@@ -712,7 +377,9 @@ int ev_worker_run(struct worker *w)
 	if (err < 0)
 		goto cleanup;
 	ring_ok = 1;
-	pipes_init(u);
+	err = ur_send_init(u);
+	if (err < 0)
+		goto cleanup;
 	arm_accept(u, w);
 	arm_wake(u, w);
 
@@ -732,11 +399,10 @@ int ev_worker_run(struct worker *w)
 		}
 		srv_clock(w);
 		ur_drain(w, u, &stop);
-		if (u->nwait)
-			pipe_waiters(w, u);
+		ur_send_turn(w, u);
 		if (w->now_ms >= w->next_tick_ms)
 			srv_tick(w, ur_close);
-		free_dead(u);
+		ur_free_dead(u);
 	}
 cleanup:
 	ur_shutdown(w, u, ring_ok);

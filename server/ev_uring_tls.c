@@ -1,112 +1,73 @@
-/* ev_uring_tls: the TLS side of the io_uring loop (tls and ktls variants).
- *
- * tls: OpenSSL never touches the socket. Its records come from io_uring
+/* ev_uring_tls: the user-space TLS side of the io_uring loop, and its send
+ * path. OpenSSL never touches the socket: its records come from io_uring
  * recvs into a per-connection buffer and go to another that io_uring sends
  * drain (tls_mem.c), so the handshake, SSL_read and SSL_write are plain
- * memory work between completions and the syscalls stay those of the ring.
- * A response's queue bytes count as written (conn_out_advance) only once
+ * memory work between completions and the syscalls stay those of the
+ * ring. A response's queue bytes count as written (out_advance) only once
  * every record holding them has been sent, so conn.c sees what it sees
- * with a socket.
- *
- * ktls: OpenSSL needs the socket BIO to hand the keys to the kernel, so the
- * handshake runs on the socket, non-blocking, each WANT_READ/WANT_WRITE
- * waiting on an io_uring poll (tx_ktls.c). After it, sends are the plain
- * ones (ev_uring_out.c); receive is a plain recv where the kernel decrypts
- * (TLS 1.2), else OpenSSL reads records from memory as for tls. */
+ * with a socket. */
 #include <errno.h>
-#include <poll.h>
+#include <stdio.h>
 #include <sys/socket.h>
 
-#include <openssl/err.h>
-
 #include "conn.h"
+#include "cork.h"
 #include "ev.h"
 #include "ev_uring.h"
-#include "srv.h"
+#include "out.h"
 #include "tls.h"
 #include "tx.h"
 
-#if !WL_TLS_PLAIN
-int ur_tls_mem(const struct conn *c)
+int ur_tx_init(char *msg, size_t msglen)
 {
-	return ((const struct tls_conn *)c->tx)->mem;
-}
-
-char *ur_tls_rx(struct conn *c, size_t *room)
-{
-	return tls_mem_rx_room(c->tx, room);
-}
-
-int ur_tls_out(const struct conn *c)
-{
-	const struct tls_conn *t = c->tx;
-
-	return t->tx_len > t->tx_off;
-}
-
-void ur_tls_recv(struct conn *c, uint32_t n)
-{
-	struct tls_conn *t = c->tx;
-
-	t->rx_len += n;
-	if (!n)
-		t->rx_eof = 1; /* after the records already here, OpenSSL reads EOF */
-}
-
-/* Decrypt into rbuf what OpenSSL can, and answer it. Bytes past a full
- * rbuf wait in rx (or OpenSSL) for the next step: that one comes with the
- * completion of the response, after which conn.c has consumed rbuf. */
-static void pump(struct conn *c)
-{
-	struct tls_conn *t = c->tx;
-
-	while (!(c->flags & (CONN_LINGER | CONN_EOF)) && !t->fatal && c->rlen < CONN_RBUF &&
-	       (t->rx_len > t->rx_off || t->rx_eof || SSL_has_pending(t->ssl))) {
-		ssize_t n = tx_recv(c, c->rbuf + c->rlen, CONN_RBUF - c->rlen);
-
-		if (n > 0) {
-			c->rlen += (uint32_t)n;
-			if (conn_out_pending(c))
-				return; /* answered once the queue is out */
-			conn_process(c);
-			if (conn_out_pending(c))
-				return;
-			continue;
-		}
-		switch (n) {
-		case 0: /* close_notify, or EOF */
-			c->flags |= CONN_EOF | CONN_CLOSE_AFTER;
-			return;
-		case -EAGAIN: /* WANT_READ: a partial record; WANT_WRITE: tx full (a reply) */
-		case -EINTR:
-			return;
-		default: /* a bad record: tls sends OpenSSL's alert first (ur_send_done closes) */
-			if (!ur_tls_out(c))
-				ur_close(c);
-			return;
-		}
+	if (tls_mem_init() < 0) {
+		snprintf(msg, msglen, "TLS: cannot make the memory BIO method");
+		return -ENOMEM;
 	}
+	return 0;
 }
 
-int ur_tls_step(struct conn *c)
+void ur_tx_free(void)
+{
+	tls_mem_free();
+}
+
+const char *ur_tx_note(void)
+{
+	return "; tls: records to and from io_uring recv/send through memory BIOs";
+}
+
+int ur_tx_accept_flags(void)
+{
+	return 0;
+}
+
+int ur_tx_open(struct conn *c)
+{
+	int r = tx_conn_open(c);
+
+	return r ? r : tls_mem_attach(c, 1);
+}
+
+void ur_tx_finish(struct conn *c)
+{
+	if (c->tx)
+		tls_mem_tx_put(c); /* to the thread's cache, not to malloc */
+	tx_conn_close(c);
+}
+
+int ur_tx_step(struct conn *c)
 {
 	struct ur_conn *uc = UR_C(c);
-	struct tls_conn *t = c->tx;
 
 	if ((c->flags & CONN_HANDSHAKE) && !(c->flags & CONN_CLOSE_AFTER)) {
-		int r;
+		int r = tx_handshake(c);
 
-		if (uc->poll_busy)
-			return 0; /* ktls: the socket is not ready yet */
-		r = tx_handshake(c);
-		if (r == -EAGAIN) {
-			if (!t->mem) /* ktls: OpenSSL is on the socket */
-				uc->poll_want = c->tx_want == EV_WANT_WRITE ? POLLOUT : POLLIN;
+		if (r == -EAGAIN)
 			return 0;
-		}
 		if (r < 0) {
-			/* tls: OpenSSL's alert goes out before the close */
-			if (!ur_tls_out(c)) {
+			/* OpenSSL's alert goes out before the close */
+			if (!ur_tx_out(c)) {
 				ur_close(c);
 				return -1;
 			}
@@ -115,96 +76,127 @@ int ur_tls_step(struct conn *c)
 		}
 		c->flags &= ~CONN_HANDSHAKE;
 	}
-	if (t->mem && !(c->flags & CONN_HANDSHAKE))
-		pump(c);
+	if (!(c->flags & CONN_HANDSHAKE))
+		ur_records_pump(c);
 	return c->fd < 0 || uc->closing ? -1 : 0;
 }
 
-int ur_tls_close(struct conn *c)
+char *ur_tx_rx(struct conn *c, size_t *room)
 {
-#if WL_TLS_USER
-	struct tls_conn *t = c->tx;
-
-	/* close_notify, best effort, as tx_conn_close does on a socket: not
-	 * after a fatal error, nor when the peer is gone */
-	if (t->ready && !t->fatal && !t->shut && !(c->flags & CONN_EOF)) {
-		t->shut = 1;
-		SSL_shutdown(t->ssl);
-		ERR_clear_error();
-		return ur_tls_out(c);
-	}
-#else
-	(void)c; /* ktls: SSL_shutdown on the socket in tx_conn_close */
-#endif
-	return 0;
+	return ur_records_rx(c, room);
 }
 
-void ur_tls_thread_end(void)
+int ur_tx_recv(struct conn *c, int res)
+{
+	return ur_records_recv(c, res);
+}
+
+int ur_tx_out(const struct conn *c)
+{
+	size_t len;
+
+	tls_mem_tx(c, &len);
+	return len > 0;
+}
+
+int ur_tx_close(struct conn *c)
+{
+	return tls_mem_shutdown(c);
+}
+
+void ur_tx_thread_end(void)
 {
 	tls_mem_thread_free();
 }
-#endif /* !WL_TLS_PLAIN */
 
-#if WL_TLS_USER
-/* One send per chain: the records in tx. When tx is empty, SSL_write the
- * queue into it first (tx_tls.c's tx_writev stages header and pread body
- * and stops at WANT_WRITE, which here means tx is full). */
+/* ---- the send path: SSL_write into memory, one IORING_OP_SEND per chain */
+
+const char *ev_describe_send(void)
+{
+	return "writev (SSL_write of header and body into a records buffer, one IORING_OP_SEND per chain)";
+}
+
+int ev_send_maps_body(void)
+{
+	return 1; /* as the writev path it stands for; the body is pread (tx_tls.c) */
+}
+
+int ur_send_init(struct ur *u)
+{
+	(void)u;
+	return 0;
+}
+
+void ur_send_fini(struct ur *u)
+{
+	(void)u;
+}
+
+void ur_send_turn(struct worker *w, struct ur *u)
+{
+	(void)w;
+	(void)u;
+}
+
+void ur_send_release(struct conn *c)
+{
+	(void)c;
+}
+
+/* One send per chain: the records waiting. When there are none, SSL_write
+ * the queue first (tx_tls.c's tx_writev stages header and pread body and
+ * stops at WANT_WRITE, which here means the records buffer is full). */
 void ur_flush(struct conn *c)
 {
 	struct ur_conn *uc = UR_C(c);
-	struct tls_conn *t = c->tx;
 	struct io_uring_sqe *sqe;
+	const char *rec;
+	size_t len;
 
-	if (!ur_tls_out(c) && conn_out_pending(c) && !t->fatal && !(c->flags & CONN_HANDSHAKE)) {
-		int n = conn_out_iov(c, uc->iov, UR_IOV);
+	if (!ur_tx_out(c) && out_pending(c) && !tls_fatal(c) && !(c->flags & CONN_HANDSHAKE)) {
+		int n = out_iov(c, uc->iov, UR_IOV);
 		ssize_t w = tx_writev(c, uc->iov, n);
 
-		if (w > 0)
-			t->tx_plain += (uint64_t)w;
-		else if (w != -EAGAIN) {
+		if (w > 0) {
+			tls_mem_plain_add(c, (uint64_t)w);
+		} else if (w != -EAGAIN) {
 			/* EIO when a file shrank: the promised length cannot be sent */
 			ur_close(c);
 			return;
 		}
 	}
-	if (!ur_tls_out(c))
+	rec = tls_mem_tx(c, &len);
+	if (!len)
 		return;
 	sqe = ur_sqe(UR_W(c));
-	io_uring_prep_send(sqe, c->fd, t->tx + t->tx_off, t->tx_len - t->tx_off, MSG_NOSIGNAL);
+	io_uring_prep_send(sqe, c->fd, rec, len, MSG_NOSIGNAL);
 	ur_prep_send(sqe, c, UR_SEND);
 	uc->send_busy = 1;
 }
 
 /* A send came back: a short one leaves the rest for the next chain; once
- * tx is empty, the queue bytes its records held are written. cork: TCP_CORK
- * goes on when a response needs more than one send, as for writev. */
+ * the records are out, the queue bytes they held are written. The cork
+ * policy hears of a response that needs more than one send. */
 void ur_send_done(struct conn *c, int op, int res)
 {
-	struct tls_conn *t = c->tx;
 	uint64_t n;
 
 	(void)op;
 	if (!ur_send_back(c, res))
 		return;
-	t->tx_off += (uint32_t)res;
-	if (t->tx_off < t->tx_len)
+	if (!tls_mem_tx_sent(c, (size_t)res))
 		return;
-	t->tx_off = t->tx_len = 0;
-	if (t->fatal) {
+	if (tls_fatal(c)) {
 		ur_close(c); /* the alert is out */
 		return;
 	}
-	n = t->tx_plain;
-	t->tx_plain = 0;
+	n = tls_mem_plain_take(c);
 	if (n)
-		conn_out_advance(c, n);
-#if WL_CORK
-	if (conn_out_pending(c) && !(c->flags & CONN_CORKED))
-		srv_set_cork(c, 1);
-#endif
-	if (!conn_out_pending(c)) {
-		ur_flush_done(c);
-		tls_mem_tx_put(t); /* idle: like the stage, not kept */
+		out_advance(c, n);
+	if (out_pending(c))
+		cork_stalled(c);
+	else {
+		cork_done(c);
+		tls_mem_tx_put(c); /* idle: like the stage, not kept */
 	}
 }
-#endif /* WL_TLS_USER */

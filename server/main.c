@@ -109,7 +109,7 @@ int main(int argc, char **argv)
 	if (r)
 		return r > 0 ? 0 : 2;
 
-	if (ev_check(msg, sizeof(msg)) < 0) {
+	if (ev_init(msg, sizeof(msg)) < 0) {
 		fprintf(stderr, PROG ": %s loop unavailable: %s\n", WL_LOOP_NAME, msg);
 		return 1;
 	}
@@ -149,7 +149,7 @@ int main(int argc, char **argv)
 		}
 		w->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 		w->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-		w->fc = fc_new(srv_cfg.root_fd, cache_bound(), WL_SEND_WRITEV);
+		w->fc = fc_new(srv_cfg.root_fd, cache_bound(), ev_send_maps_body());
 		if (w->wake_fd < 0 || !w->fc || alog_init(w) < 0) {
 			fprintf(stderr, PROG ": thread %d: %s\n", i, strerror(errno ? errno : ENOMEM));
 			goto cleanup;
@@ -196,6 +196,7 @@ cleanup:
 	}
 	free(workers);
 	tx_global_free();
+	ev_free();
 	if (srv_cfg.alog_fd >= 0)
 		close(srv_cfg.alog_fd);
 	if (srv_cfg.root_fd >= 0)

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cork.h"
 #include "ev.h"
 #include "srv.h"
 #include "tx.h"
@@ -45,19 +46,12 @@ static void usage(FILE *f)
 static void version(void)
 {
 	printf(PROG " " WL_VARIANT "\n");
+	const char *send = tx_describe_send();
+
 	printf("loop: %s\n", ev_describe_loop());
-#if WL_TLS_USER
-	/* user-space TLS has one send path whatever the loop: records built by OpenSSL */
-	printf("send: writev (header and body through SSL_write, the body pread into a 64 KiB buffer)\n");
-#else
-	printf("send: %s\n", ev_describe_send());
-#endif
-#if WL_CORK
-	printf("cork: cork (%s)\n", WL_SEND_WRITEV ? "TCP_CORK when a response takes more than one writev"
-						   : "MSG_MORE on a header whose body follows");
-#else
-	printf("cork: autocork (TCP_NODELAY, the kernel's autocorking)\n");
-#endif
+	/* a transport that builds the records itself has one send path whatever the loop */
+	printf("send: %s\n", send ? send : ev_describe_send());
+	printf("cork: %s\n", cork_describe());
 	printf("tls: %s\n", tx_describe());
 }
 

@@ -64,13 +64,3 @@ void srv_peer_name(const struct sockaddr_storage *sa, char *out, size_t n)
 	else if (sa->ss_family == AF_INET6)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, (socklen_t)n);
 }
-
-void srv_set_cork(struct conn *c, int on)
-{
-	if (setsockopt(c->fd, IPPROTO_TCP, TCP_CORK, &on, sizeof(on)) == 0) {
-		if (on)
-			c->flags |= CONN_CORKED;
-		else
-			c->flags &= ~CONN_CORKED;
-	}
-}

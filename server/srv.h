@@ -81,7 +81,4 @@ void srv_shed_one(struct worker *w);
 /* srv_peer_name: the address of sa as text into out (the access log). */
 void srv_peer_name(const struct sockaddr_storage *sa, char *out, size_t n);
 
-/* srv_set_cork: TCP_CORK on or off, and CONN_CORKED with it (cork variants). */
-void srv_set_cork(struct conn *c, int on);
-
 #endif

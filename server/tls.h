@@ -1,7 +1,10 @@
 /*
- * tls: what the tls and ktls transports share: the SSL_CTX (certificate,
- * key, version, ciphers), the kernel probe for kTLS, and the per-connection
- * handshake and read path through OpenSSL.
+ * tls: what the tls and ktls transports share (tls_ctx.c, tls_conn.c): the
+ * SSL_CTX (certificate, key, version, ciphers), the kernel probe for kTLS,
+ * the per-connection handshake and read path through OpenSSL; and the
+ * records-in-memory BIO (tls_mem.c) a loop uses when it, not OpenSSL, does
+ * the socket I/O (the uring loop). Nothing outside the TLS files sees a
+ * connection's TLS state except through these functions.
  */
 #ifndef WL_TLS_H
 #define WL_TLS_H
@@ -9,26 +12,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include <openssl/ssl.h>
-
 struct conn;
-
-struct tls_conn {
-	SSL *ssl;
-	int fatal;           /* a fatal TLS or socket error: send no close_notify */
-	int ready;           /* handshake finished */
-	char *stage;         /* tls: plaintext staged for SSL_write */
-	uint32_t stage_off, stage_len;
-	/* uring loop: OpenSSL reads records from rx and (tls) writes them to
-	 * tx, both filled and drained by io_uring (tls_mem.c) */
-	int mem;             /* rbio is the memory BIO (and wbio too for tls) */
-	int rx_eof;          /* the peer closed: the memory BIO reads EOF */
-	int shut;            /* close_notify is queued in tx */
-	char *rx, *tx;
-	uint32_t rx_off, rx_len;
-	uint32_t tx_off, tx_len;
-	uint64_t tx_plain;   /* queue bytes whose records are all in tx */
-};
 
 /* tls_ctx_init: the server's SSL_CTX from srv_cfg (cert, key, version,
  * ciphers); ktls adds SSL_OP_ENABLE_KTLS. On failure msg names the file or
@@ -52,23 +36,51 @@ int tls_handshake(struct conn *c);
  * set), 0 for the peer's close_notify, or a fatal error. */
 ssize_t tls_result(struct conn *c, int r);
 
-/* tls_mem_init/free: the memory BIO method (uring loop), once per process */
+/* tls_fatal: a fatal TLS or socket error happened (no close_notify). */
+int tls_fatal(const struct conn *c);
+
+/* tls_kernel_rx: kTLS decrypts what c receives. */
+int tls_kernel_rx(const struct conn *c);
+
+/* ---- records in memory (tls_mem.c) ---------------------------------- */
+
+/* tls_mem_init/free: the memory BIO method, once per process */
 int tls_mem_init(void);
 void tls_mem_free(void);
 
-/* tls_mem_attach: OpenSSL reads c's records from t->rx; with both set,
- * it writes them to t->tx too (user-space tls); else the wbio stays the
- * socket (ktls). 0 or -ENOMEM. */
+/* tls_mem_attach: OpenSSL reads c's records from memory; with both set,
+ * it writes them to memory too (user-space tls); else the wbio stays the
+ * socket (ktls: the keys go there). 0 or -ENOMEM. */
 int tls_mem_attach(struct conn *c, int both);
 
-/* tls_mem_tx_put: c is idle or closing: its record buffer goes back to the
- * thread's cache; tls_mem_thread_free: the thread's loop ends. */
-void tls_mem_tx_put(struct tls_conn *t);
-void tls_mem_thread_free(void);
+/* tls_mem: c's records come from memory (tls_mem_rx_*). */
+int tls_mem(const struct conn *c);
 
 /* tls_mem_rx_room: where the next recv of records goes, and how much fits
  * (0: full, OpenSSL must read first). Only with no recv in flight: it
  * moves what OpenSSL has not read yet to the front. */
-char *tls_mem_rx_room(struct tls_conn *t, size_t *room);
+char *tls_mem_rx_room(struct conn *c, size_t *room);
+/* tls_mem_rx_add: n bytes of records arrived there (0: the peer's EOF). */
+void tls_mem_rx_add(struct conn *c, uint32_t n);
+/* tls_mem_rx_ready: records or EOF wait to be read, or OpenSSL holds
+ * decrypted bytes. */
+int tls_mem_rx_ready(const struct conn *c);
+
+/* tls_mem_tx: records waiting to be sent (*len 0: none). */
+const char *tls_mem_tx(const struct conn *c, size_t *len);
+/* tls_mem_tx_sent: n of them went out; 1 when none is left. */
+int tls_mem_tx_sent(struct conn *c, size_t n);
+/* tls_mem_plain_add/take: queue bytes whose records are all in tx, counted
+ * as written only once those records are sent. */
+void tls_mem_plain_add(struct conn *c, uint64_t n);
+uint64_t tls_mem_plain_take(struct conn *c);
+/* tls_mem_shutdown: queue close_notify in tx, best effort (not after a
+ * fatal error, nor when the peer is gone); 1 when it must be sent first. */
+int tls_mem_shutdown(struct conn *c);
+
+/* tls_mem_tx_put: c is idle or closing: its record buffer goes back to the
+ * thread's cache; tls_mem_thread_free: the thread's loop ends. */
+void tls_mem_tx_put(struct conn *c);
+void tls_mem_thread_free(void);
 
 #endif

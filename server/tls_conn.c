@@ -10,9 +10,8 @@
 #include "conn.h"
 #include "ev.h"
 #include "tls.h"
+#include "tls_conn.h"
 #include "tx.h"
-
-extern SSL_CTX *tls_ctx;
 
 ssize_t tls_result(struct conn *c, int r)
 {
@@ -43,6 +42,16 @@ ssize_t tls_result(struct conn *c, int r)
 	return err;
 }
 
+int tls_fatal(const struct conn *c)
+{
+	return ((const struct tls_conn *)c->tx)->fatal;
+}
+
+int tls_kernel_rx(const struct conn *c)
+{
+	return BIO_get_ktls_recv(SSL_get_rbio(((const struct tls_conn *)c->tx)->ssl)) > 0;
+}
+
 int tx_conn_open(struct conn *c)
 {
 	struct tls_conn *t = calloc(1, sizeof(*t));
@@ -51,9 +60,10 @@ int tx_conn_open(struct conn *c)
 		return -ENOMEM;
 	t->ssl = SSL_new(tls_ctx);
 	c->tx = t;
-	/* user-space TLS under io_uring: records through memory (tls_mem.c);
-	 * else the socket (ktls needs it to hand the kernel its keys) */
-	if (!t->ssl || !(WL_LOOP_URING && WL_TLS_USER ? tls_mem_attach(c, 1) == 0 : SSL_set_fd(t->ssl, c->fd))) {
+	/* the socket (ktls needs it to hand the kernel its keys); a loop
+	 * that does the I/O itself moves the records to memory after this
+	 * (tls_mem_attach) */
+	if (!t->ssl || !SSL_set_fd(t->ssl, c->fd)) {
 		SSL_free(t->ssl);
 		free(t);
 		c->tx = NULL;
@@ -73,15 +83,16 @@ void tx_conn_close(struct conn *c)
 	if (!t)
 		return;
 	/* close_notify, best effort, one try: not after a fatal error, nor
-	 * when the peer is gone or we already sent FIN (lingering); tls under
-	 * io_uring sent its own (ur_tls_close), nothing would send this one */
-	if (t->ready && !t->fatal && !(c->flags & CONN_EOF) && !(WL_LOOP_URING && WL_TLS_USER))
+	 * when the peer is gone or we already sent FIN (lingering); records
+	 * in memory: the loop sent its own (tls_mem_shutdown), nothing would
+	 * send this one */
+	if (t->ready && !t->fatal && !(c->flags & CONN_EOF) && t->bio != TLS_BIO_MEM)
 		SSL_shutdown(t->ssl);
 	ERR_clear_error();
 	SSL_free(t->ssl);
 	free(t->stage);
 	free(t->rx);
-	tls_mem_tx_put(t);
+	free(t->tx); /* the loop gave it back first (tls_mem_tx_put), or none */
 	free(t);
 	c->tx = NULL;
 }

@@ -15,6 +15,7 @@
 
 #include "srv.h"
 #include "tls.h"
+#include "tls_conn.h"
 #include "tx.h"
 
 #ifndef SOL_TLS
@@ -139,7 +140,6 @@ void tx_global_free(void)
 {
 	SSL_CTX_free(tls_ctx);
 	tls_ctx = NULL;
-	tls_mem_free();
 }
 
 /* two ends of a loopback TCP connection: TCP_ULP needs an established socket */

@@ -12,9 +12,11 @@
 #include <string.h>
 
 #include <openssl/bio.h>
+#include <openssl/err.h>
 
 #include "conn.h"
 #include "tls.h"
+#include "tls_conn.h"
 
 /* rx: 16 KiB, a full record (OpenSSL keeps a partial one itself, so
  * any size works; this one takes a request and its record at once).
@@ -34,8 +36,10 @@ static BIO_METHOD *mem_method;
 static __thread char *tx_cache[TLS_MEM_CACHE];
 static __thread int tx_ncache;
 
-void tls_mem_tx_put(struct tls_conn *t)
+void tls_mem_tx_put(struct conn *c)
 {
+	struct tls_conn *t = c->tx;
+
 	if (!t->tx)
 		return;
 	if (tx_ncache < TLS_MEM_CACHE)
@@ -155,12 +159,19 @@ int tls_mem_attach(struct conn *c, int both)
 		SSL_set_bio(t->ssl, r, w);
 	else
 		SSL_set0_rbio(t->ssl, r); /* the socket BIO stays the wbio: kTLS keys go there */
-	t->mem = 1;
+	t->bio = both ? TLS_BIO_MEM : TLS_BIO_MEM_RX;
 	return 0;
 }
 
-char *tls_mem_rx_room(struct tls_conn *t, size_t *room)
+int tls_mem(const struct conn *c)
 {
+	return ((const struct tls_conn *)c->tx)->bio != TLS_BIO_SOCKET;
+}
+
+char *tls_mem_rx_room(struct conn *c, size_t *room)
+{
+	struct tls_conn *t = c->tx;
+
 	if (t->rx_off == t->rx_len) {
 		t->rx_off = t->rx_len = 0;
 	} else if (t->rx_off && t->rx_len == TLS_MEM_RX) {
@@ -170,4 +181,69 @@ char *tls_mem_rx_room(struct tls_conn *t, size_t *room)
 	}
 	*room = TLS_MEM_RX - t->rx_len;
 	return t->rx + t->rx_len;
+}
+
+void tls_mem_rx_add(struct conn *c, uint32_t n)
+{
+	struct tls_conn *t = c->tx;
+
+	t->rx_len += n;
+	if (!n)
+		t->rx_eof = 1; /* after the records already here, OpenSSL reads EOF */
+}
+
+int tls_mem_rx_ready(const struct conn *c)
+{
+	const struct tls_conn *t = c->tx;
+
+	return t->rx_len > t->rx_off || t->rx_eof || SSL_has_pending(t->ssl);
+}
+
+const char *tls_mem_tx(const struct conn *c, size_t *len)
+{
+	const struct tls_conn *t = c->tx;
+
+	*len = t->tx_len - t->tx_off;
+	return t->tx + t->tx_off;
+}
+
+int tls_mem_tx_sent(struct conn *c, size_t n)
+{
+	struct tls_conn *t = c->tx;
+
+	t->tx_off += (uint32_t)n;
+	if (t->tx_off < t->tx_len)
+		return 0;
+	t->tx_off = t->tx_len = 0;
+	return 1;
+}
+
+void tls_mem_plain_add(struct conn *c, uint64_t n)
+{
+	((struct tls_conn *)c->tx)->tx_plain += n;
+}
+
+uint64_t tls_mem_plain_take(struct conn *c)
+{
+	struct tls_conn *t = c->tx;
+	uint64_t n = t->tx_plain;
+
+	t->tx_plain = 0;
+	return n;
+}
+
+int tls_mem_shutdown(struct conn *c)
+{
+	struct tls_conn *t = c->tx;
+	size_t len;
+
+	/* as tx_conn_close does on a socket: not after a fatal error, nor
+	 * when the peer is gone */
+	if (!t->ready || t->fatal || t->shut || (c->flags & CONN_EOF))
+		return 0;
+	t->shut = 1;
+	SSL_shutdown(t->ssl);
+	ERR_clear_error();
+	tls_mem_tx(c, &len);
+	return len > 0;
 }

@@ -20,6 +20,9 @@ void tx_global_free(void);
 
 /* tx_describe: one line for --version and the start-up line. */
 const char *tx_describe(void);
+/* tx_describe_send: the send path of a transport that writes every byte
+ * itself (tls), for --version; NULL: the loop's send path. */
+const char *tx_describe_send(void);
 
 /* Per connection: after accept, and once before close. */
 int tx_conn_open(struct conn *c);
@@ -34,5 +37,9 @@ ssize_t tx_writev(struct conn *c, const struct iovec *iov, int n);
 /* tx_send: more != 0 tells the kernel more of this response follows (MSG_MORE). */
 ssize_t tx_send(struct conn *c, const void *buf, size_t len, int more);
 ssize_t tx_sendfile(struct conn *c, int fd, off_t *off, size_t len);
+
+/* tx_waitall_ok: the socket takes MSG_WAITALL on a send (kTLS refuses it:
+ * Linux 6.1 tls_sw_sendmsg, EOPNOTSUPP). */
+int tx_waitall_ok(void);
 
 #endif

@@ -7,8 +7,8 @@
  * A connection where kTLS send did not engage is counted, logged and
  * closed: serving it through user-space TLS would measure the wrong thing. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
-#include <sys/ioctl.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -19,6 +19,7 @@
 #include "conn.h"
 #include "srv.h"
 #include "tls.h"
+#include "tls_conn.h"
 #include "tx.h"
 
 #define KTLS_LOG_FIRST 10 /* refusals logged one by one, then every 1000th */
@@ -31,10 +32,6 @@ int tx_global_init(char *msg, size_t msglen)
 
 	if (err)
 		return err;
-	if (WL_LOOP_URING && tls_mem_init() < 0) {
-		snprintf(msg, msglen, "TLS: cannot make the memory BIO method");
-		return -ENOMEM;
-	}
 	return tls_ctx_init(1, msg, msglen);
 }
 
@@ -44,15 +41,11 @@ const char *tx_describe(void)
 	static char d[320];
 
 	/* OpenSSL 3.0 on Linux: kTLS send for 1.2 and 1.3, receive for 1.2 only */
-	snprintf(d, sizeof(d), "ktls (OpenSSL %s handshake%s, %s; in the kernel: send%s%s)",
-		 OpenSSL_version(OPENSSL_VERSION_STRING), WL_LOOP_URING ? " on the socket, io_uring poll" : "",
-		 tls_version_name(),
+	snprintf(d, sizeof(d), "ktls (OpenSSL %s handshake, %s; in the kernel: send%s)",
+		 OpenSSL_version(OPENSSL_VERSION_STRING), tls_version_name(),
 		 srv_cfg.tls_version == 13 ? "; receive stays in OpenSSL (no TLS 1.3 kTLS receive in OpenSSL 3.0)"
 		 : kernel_rx              ? " and receive"
-					  : "; receive stays in OpenSSL (the kernel refused receive keys)",
-		 WL_LOOP_URING && (srv_cfg.tls_version == 13 || !kernel_rx)
-			 ? ", its records from io_uring recv through a memory BIO"
-			 : "");
+					  : "; receive stays in OpenSSL (the kernel refused receive keys)");
 	return d;
 }
 
@@ -67,20 +60,8 @@ int tx_handshake(struct conn *c)
 	if (r)
 		return r;
 	t = c->tx;
-	if (BIO_get_ktls_send(SSL_get_wbio(t->ssl))) {
-#if WL_LOOP_URING
-		int off = 0;
-
-		/* io_uring's sends wait on a blocking socket; a splice to a
-		 * non-blocking one would come back EAGAIN instead */
-		if (ioctl(c->fd, FIONBIO, &off) < 0)
-			return -errno;
-		/* no kernel receive: OpenSSL reads the records io_uring recvs */
-		if (!BIO_get_ktls_recv(SSL_get_rbio(t->ssl)))
-			return tls_mem_attach(c, 0);
-#endif
+	if (BIO_get_ktls_send(SSL_get_wbio(t->ssl)))
 		return 0;
-	}
 	n = ++c->w->tx_refused;
 	if (n <= KTLS_LOG_FIRST || n % 1000 == 0)
 		fprintf(stderr,
@@ -113,4 +94,14 @@ ssize_t tx_sendfile(struct conn *c, int fd, off_t *off, size_t len)
 	ssize_t w = sendfile(c->fd, fd, off, len);
 
 	return w < 0 ? -errno : w;
+}
+
+int tx_waitall_ok(void)
+{
+	return 0;
+}
+
+const char *tx_describe_send(void)
+{
+	return NULL;
 }

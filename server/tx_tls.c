@@ -7,6 +7,7 @@
  * copy of writev only returns EFAULT; pread returns short, and the
  * connection is closed as the sendfile path does. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +15,9 @@
 
 #include "conn.h"
 #include "srv.h"
+#include "out.h"
 #include "tls.h"
+#include "tls_conn.h"
 #include "tx.h"
 
 /* 64 KiB: four full 16 KiB records per pread; a stage is allocated while a
@@ -23,10 +26,6 @@
 
 int tx_global_init(char *msg, size_t msglen)
 {
-	if (WL_LOOP_URING && tls_mem_init() < 0) {
-		snprintf(msg, msglen, "TLS: cannot make the memory BIO method");
-		return -ENOMEM;
-	}
 	return tls_ctx_init(0, msg, msglen);
 }
 
@@ -35,9 +34,8 @@ const char *tx_describe(void)
 {
 	static char d[256];
 
-	snprintf(d, sizeof(d), "tls (OpenSSL %s in user space, %s pinned; every byte through SSL_write%s)",
-		 OpenSSL_version(OPENSSL_VERSION_STRING), tls_version_name(),
-		 WL_LOOP_URING ? "; records to and from io_uring recv/send through memory BIOs" : "");
+	snprintf(d, sizeof(d), "tls (OpenSSL %s in user space, %s pinned; every byte through SSL_write)",
+		 OpenSSL_version(OPENSSL_VERSION_STRING), tls_version_name());
 	return d;
 }
 
@@ -58,7 +56,7 @@ static ssize_t stage_fill(struct conn *c, uint64_t pos, char *dst, size_t len)
 	int k;
 
 	for (k = 0; k < c->oq_n && got < len; k++) {
-		const struct out_item *it = &c->oq[(c->oq_head + k) % CONN_OQ];
+		const struct out_item *it = out_nth(c, k);
 		size_t n;
 
 		if (skip < it->hdr_len) {
@@ -162,4 +160,14 @@ ssize_t tx_sendfile(struct conn *c, int fd, off_t *off, size_t len)
 	(void)off;
 	(void)len;
 	return -EOPNOTSUPP; /* tls+sendfile is not a variant: no zero-copy path */
+}
+
+int tx_waitall_ok(void)
+{
+	return 1;
+}
+
+const char *tx_describe_send(void)
+{
+	return "writev (header and body through SSL_write, the body pread into a 64 KiB buffer)";
 }

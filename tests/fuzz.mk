@@ -11,13 +11,13 @@ FUZZ_FLAGS := -std=gnu11 -D_GNU_SOURCE -g -O1 -Iserver -fno-omit-frame-pointer \
 
 $(BUILD)/fuzz/fuzz_http: $(FUZZ_SRCS) $(wildcard server/*.h)
 	@mkdir -p $(@D)
-	@$(if $(Q),echo "  CC      $@")
+	$(call msg,CC,$@)
 	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $(FUZZ_SRCS)
 
 # the same target with a plain main(), replayed by tests/fuzz/test_replay
 $(BUILD)/tests/fuzz_replay: $(FUZZ_SRCS) fuzz/replay_main.c $(wildcard server/*.h)
 	@mkdir -p $(@D)
-	@$(if $(Q),echo "  CC      $@")
+	$(call msg,CC,$@)
 	$(Q)$(CC) $(FUZZ_FLAGS) $(WARN) -o $@ $(FUZZ_SRCS) fuzz/replay_main.c
 
 TEST_BINS += $(BUILD)/tests/fuzz_replay

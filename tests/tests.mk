@@ -6,7 +6,7 @@ UNIT_CFLAGS := -std=gnu11 -D_GNU_SOURCE -g -O1 $(WARN) -fsanitize=address,undefi
 
 $(BUILD)/tests/unit_http: tests/unit/unit_http.c server/http.c server/path.c server/range.c server/hdate.c server/mime.c tests/unit/unit.h
 	@mkdir -p $(@D)
-	@$(if $(Q),echo "  CC      $@")
+	$(call msg,CC,$@)
 	$(Q)$(CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^)
 
 TEST_BINS += $(BUILD)/tests/unit_http
