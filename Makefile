@@ -74,13 +74,12 @@ $(BUILD)/gen/variants.h: variants/table variants/gen
 SERVERS      := $(foreach v,$(BUILD_VARIANTS),$(BUILD)/$(v)/wirelab-httpd)
 ASAN_SERVERS := $(foreach v,$(BUILD_VARIANTS),$(BUILD)/asan/$(v)/wirelab-httpd)
 
-# optional parts added by later issues
-# each area adds its own rules: bpf/bpf.mk, harness/harness.mk, tests/*.mk,
-# scripts/*.mk; they may add to ALL_EXTRA (built by `make`), TEST_BINS (built
-# before the suite) and TEST_PREP (targets run before the suite)
--include $(wildcard bpf/*.mk harness/*.mk harness/*/*.mk tests/*.mk scripts/*.mk)
+# Each area keeps its own rules beside its files (bpf/bpf.mk,
+# harness/**/*.mk, tests/*.mk) and adds to ALL_EXTRA (built by `make`) and
+# TEST_BINS (built before the suite).
+include $(wildcard bpf/*.mk harness/*.mk harness/*/*.mk tests/*.mk)
 
-.PHONY: all servers asan variants test demo bench-smoke deps clean format
+.PHONY: all servers asan variants test demo bench-smoke deps clean format format-check
 all: servers $(ALL_EXTRA)
 servers: $(SERVERS)
 asan: $(ASAN_SERVERS)
@@ -94,7 +93,7 @@ deps:
 	$(Q)scripts/install-deps
 
 test: deps
-	$(Q)$(MAKE) --no-print-directory all asan $(TEST_BINS) $(TEST_PREP)
+	$(Q)$(MAKE) --no-print-directory all asan $(TEST_BINS)
 	$(Q)tests/run
 
 demo: deps
@@ -107,8 +106,15 @@ bench-smoke: deps
 	$(Q)$(MAKE) --no-print-directory servers
 	$(Q)scripts/bench-smoke
 
+# every C file of the project, formatted by the checked-in .clang-format
+FORMAT_FILES = $(sort $(wildcard server/*.[ch] harness/*.[ch] harness/*/*.[ch] bpf/*.[ch] \
+	tests/*/*.[ch] fuzz/*.[ch]))
 format:
-	clang-format -i server/*.c server/*.h $(wildcard harness/*.c harness/*.h tests/unit/*.c)
+	$(Q)clang-format -i $(FORMAT_FILES)
+format-check:
+	$(Q)clang-format --dry-run -Werror $(FORMAT_FILES) 2>&1 | head -n 40; \
+	  clang-format --dry-run -Werror $(FORMAT_FILES) >/dev/null 2>&1 || \
+	  { echo "format-check: files above differ from .clang-format; run 'make format'" >&2; exit 1; }
 
 clean:
 	rm -rf $(BUILD)

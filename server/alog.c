@@ -71,7 +71,8 @@ void alog_request(struct worker *w, const char *peer, const struct http_req *rq,
 	}
 	gmtime_r(&w->now_s, &t);
 	strftime(tm, sizeof(tm), "%d/%b/%Y:%H:%M:%S +0000", &t);
-	n = snprintf(line, sizeof(line), "%s - - [%s] \"%.*s %.*s HTTP/1.%d\" %d %" PRIu64 " \"-\" \"%.*s\"\n",
+	n = snprintf(line, sizeof(line),
+		     "%s - - [%s] \"%.*s %.*s HTTP/1.%d\" %d %" PRIu64 " \"-\" \"%.*s\"\n",
 		     peer[0] ? peer : "-", tm, (int)ml, meth, (int)tl, tgt, rq ? rq->minor : 1, status, bytes,
 		     (int)ul, ua);
 	if (n <= 0)

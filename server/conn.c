@@ -2,9 +2,9 @@
 #include "conn.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,21 +21,36 @@
 static const char *reason(int status)
 {
 	switch (status) {
-	case 200: return "OK";
-	case 206: return "Partial Content";
-	case 301: return "Moved Permanently";
-	case 304: return "Not Modified";
-	case 400: return "Bad Request";
-	case 404: return "Not Found";
-	case 405: return "Method Not Allowed";
-	case 413: return "Content Too Large";
-	case 414: return "URI Too Long";
-	case 416: return "Range Not Satisfiable";
-	case 431: return "Request Header Fields Too Large";
-	case 500: return "Internal Server Error";
-	case 501: return "Not Implemented";
-	case 503: return "Service Unavailable";
-	case 505: return "HTTP Version Not Supported";
+	case 200:
+		return "OK";
+	case 206:
+		return "Partial Content";
+	case 301:
+		return "Moved Permanently";
+	case 304:
+		return "Not Modified";
+	case 400:
+		return "Bad Request";
+	case 404:
+		return "Not Found";
+	case 405:
+		return "Method Not Allowed";
+	case 413:
+		return "Content Too Large";
+	case 414:
+		return "URI Too Long";
+	case 416:
+		return "Range Not Satisfiable";
+	case 431:
+		return "Request Header Fields Too Large";
+	case 500:
+		return "Internal Server Error";
+	case 501:
+		return "Not Implemented";
+	case 503:
+		return "Service Unavailable";
+	case 505:
+		return "HTTP Version Not Supported";
 	}
 	return "Error";
 }
@@ -105,7 +120,7 @@ void conn_touch(struct conn *c)
 
 struct resp {
 	int status;
-	int head;          /* HEAD: header only */
+	int head; /* HEAD: header only */
 	int keep_alive;
 	int minor;
 	const char *extra; /* extra header lines, each ending in CRLF */
@@ -156,8 +171,9 @@ static void queue_error(struct conn *c, struct resp *r, const char *extra)
 			"<!doctype html>\n<html><head><title>%d %s</title></head>"
 			"<body><h1>%d %s</h1></body></html>\n",
 			r->status, reason(r->status), r->status, reason(r->status));
-	if (oput(c, "HTTP/1.1 %d %s\r\nServer: wirelab\r\nDate: %s\r\n"
-		    "Content-Type: text/html; charset=utf-8\r\nContent-Length: %d\r\n",
+	if (oput(c,
+		 "HTTP/1.1 %d %s\r\nServer: wirelab\r\nDate: %s\r\n"
+		 "Content-Type: text/html; charset=utf-8\r\nContent-Length: %d\r\n",
 		 r->status, reason(r->status), c->w->date, blen) < 0)
 		goto overflow;
 	if (extra && oput(c, "%s", extra) < 0)
@@ -236,7 +252,7 @@ static void log_request(struct conn *c, const struct http_req *rq, int status, u
 static void respond(struct conn *c, const struct http_req *rq)
 {
 	struct worker *w = c->w;
-	struct resp r = { .head = rq->method == HTTP_HEAD, .keep_alive = rq->keep_alive, .minor = rq->minor };
+	struct resp r = {.head = rq->method == HTTP_HEAD, .keep_alive = rq->keep_alive, .minor = rq->minor};
 	char path[PATH_MAX_LEN + 16];
 	int plen, dir_slash, err;
 	struct fc_entry *e = NULL;
@@ -285,8 +301,9 @@ static void respond(struct conn *c, const struct http_req *rq)
 
 	rep = (rq->accept_gzip && e->gz.fd >= 0) ? &e->gz : &e->rep;
 	if (not_modified(rq, rep)) {
-		if (oput(c, "HTTP/1.1 304 Not Modified\r\nServer: wirelab\r\nDate: %s\r\n"
-			    "Last-Modified: %s\r\nETag: %.*s\r\n%s%s\r\n",
+		if (oput(c,
+			 "HTTP/1.1 304 Not Modified\r\nServer: wirelab\r\nDate: %s\r\n"
+			 "Last-Modified: %s\r\nETag: %.*s\r\n%s%s\r\n",
 			 w->date, rep->lastmod, rep->etag_len, rep->etag,
 			 e->gz.fd >= 0 ? "Vary: Accept-Encoding\r\n" : "", conn_field(&r)) < 0)
 			goto overflow;
@@ -313,10 +330,11 @@ static void respond(struct conn *c, const struct http_req *rq)
 			return;
 		}
 		case RANGE_OK:
-			if (oput(c, "HTTP/1.1 206 Partial Content\r\nServer: wirelab\r\nDate: %s\r\n"
-				    "Content-Type: %s\r\nContent-Length: %" PRIu64 "\r\n"
-				    "Content-Range: bytes %" PRIu64 "-%" PRIu64 "/%" PRIu64 "\r\n"
-				    "Last-Modified: %s\r\nETag: %.*s\r\n%s%s%s\r\n",
+			if (oput(c,
+				 "HTTP/1.1 206 Partial Content\r\nServer: wirelab\r\nDate: %s\r\n"
+				 "Content-Type: %s\r\nContent-Length: %" PRIu64 "\r\n"
+				 "Content-Range: bytes %" PRIu64 "-%" PRIu64 "/%" PRIu64 "\r\n"
+				 "Last-Modified: %s\r\nETag: %.*s\r\n%s%s%s\r\n",
 				 w->date, e->type, len, start, start + len - 1, rep->size, rep->lastmod,
 				 rep->etag_len, rep->etag, rep->gz ? "Content-Encoding: gzip\r\n" : "",
 				 e->gz.fd >= 0 ? "Vary: Accept-Encoding\r\n" : "", conn_field(&r)) < 0)
@@ -382,7 +400,7 @@ error:
  * draining what the client still sends so the answer is not lost to a reset. */
 static void protocol_error(struct conn *c, int status, const struct http_req *rq)
 {
-	struct resp r = { .status = status, .keep_alive = 0, .minor = 1 };
+	struct resp r = {.status = status, .keep_alive = 0, .minor = 1};
 
 	if (status == 405) {
 		queue_error(c, &r, "Allow: GET, HEAD\r\n");
@@ -399,8 +417,7 @@ void conn_process(struct conn *c)
 	struct worker *w = c->w;
 	uint32_t pos = 0;
 
-	while (!(c->flags & CONN_CLOSE_AFTER) && c->oq_n < CONN_OQ &&
-	       obuf_free(c) >= CONN_OBUF_RESERVE) {
+	while (!(c->flags & CONN_CLOSE_AFTER) && c->oq_n < CONN_OQ && obuf_free(c) >= CONN_OBUF_RESERVE) {
 		struct http_req rq;
 		int n, err;
 

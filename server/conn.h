@@ -12,29 +12,29 @@
 #include "http.h"
 #include "srv.h"
 
-#define CONN_RBUF HTTP_MAX_HEAD
-#define CONN_OBUF 8192
+#define CONN_RBUF	  HTTP_MAX_HEAD
+#define CONN_OBUF	  8192
 #define CONN_OBUF_RESERVE 2560 /* a response's header (+ error body) fits in this */
-#define CONN_OQ 16             /* pipelined responses queued at once */
+#define CONN_OQ		  16   /* pipelined responses queued at once */
 
 struct fc_entry;
 
 struct out_item {
 	uint32_t hdr_off, hdr_len; /* in obuf; error bodies are part of it */
-	struct fc_entry *ent;      /* the body's cache entry (a reference), or NULL */
-	int fd;                    /* body: file and mapping of the chosen representation */
+	struct fc_entry *ent;	   /* the body's cache entry (a reference), or NULL */
+	int fd;			   /* body: file and mapping of the chosen representation */
 	const char *map;
 	uint64_t body_off, body_len;
 };
 
 enum conn_flags {
 	CONN_CLOSE_AFTER = 1 << 0, /* close once the queue is written */
-	CONN_LINGER = 1 << 1,      /* error close: shut down writing, drain, then close */
-	CONN_IN_HEAD = 1 << 2,     /* part of a request head has arrived */
+	CONN_LINGER = 1 << 1,	   /* error close: shut down writing, drain, then close */
+	CONN_IN_HEAD = 1 << 2,	   /* part of a request head has arrived */
 	CONN_READ_PAUSED = 1 << 3, /* output pending: reading stopped (backpressure) */
-	CONN_CORKED = 1 << 4,      /* TCP_CORK is on */
+	CONN_CORKED = 1 << 4,	   /* TCP_CORK is on */
 	CONN_HANDSHAKE = 1 << 5,   /* transport handshake not finished */
-	CONN_EOF = 1 << 6,         /* the peer closed its side */
+	CONN_EOF = 1 << 6,	   /* the peer closed its side */
 };
 
 struct conn {
@@ -42,18 +42,18 @@ struct conn {
 	uint32_t flags;
 	struct worker *w;
 	struct conn *prev, *next; /* w->conns */
-	int64_t deadline_ms;      /* idle, slow header, send stall or linger */
-	uint32_t rlen;            /* bytes in rbuf */
-	size_t scan;              /* http_head_end resume point */
-	uint64_t discard;         /* request body bytes still to skip */
-	uint32_t olen;            /* bytes used in obuf */
+	int64_t deadline_ms;	  /* idle, slow header, send stall or linger */
+	uint32_t rlen;		  /* bytes in rbuf */
+	size_t scan;		  /* http_head_end resume point */
+	uint64_t discard;	  /* request body bytes still to skip */
+	uint32_t olen;		  /* bytes used in obuf */
 	uint8_t oq_head, oq_n;
-	uint64_t osent;           /* bytes of the head item already written */
-	void *tx;                 /* transport state */
-	int tx_want;              /* EV_WANT_* during a handshake */
-	uint32_t ev;              /* backend-private */
-	void *ev_ptr;             /* backend-private */
-	char peer[48];            /* for the access log */
+	uint64_t osent; /* bytes of the head item already written */
+	void *tx;	/* transport state */
+	int tx_want;	/* EV_WANT_* during a handshake */
+	uint32_t ev;	/* backend-private */
+	void *ev_ptr;	/* backend-private */
+	char peer[48];	/* for the access log */
 	struct out_item oq[CONN_OQ];
 	char obuf[CONN_OBUF];
 	char rbuf[CONN_RBUF];

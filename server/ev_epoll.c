@@ -4,6 +4,7 @@
  * of connections cannot starve the ones already open); connections are
  * registered once, for EPOLLIN|EPOLLOUT|EPOLLRDHUP edge-triggered, and never
  * modified: no epoll_ctl on the per-request path. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -11,7 +12,6 @@
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include <arpa/inet.h>
 
 #include "alog.h"
 #include "conn.h"
@@ -23,7 +23,7 @@
 #include "srv.h"
 #include "tx.h"
 
-#define EP_BATCH 256
+#define EP_BATCH	256
 #define EP_ACCEPT_BATCH 64
 
 struct ep {
@@ -250,7 +250,7 @@ static void close_all(struct worker *w)
 int ev_worker_run(struct worker *w)
 {
 	struct epoll_event evs[EP_BATCH], ee;
-	struct ep ep = { .epfd = -1 };
+	struct ep ep = {.epfd = -1};
 	int err = 0, stop = 0;
 
 	w->loop = &ep;

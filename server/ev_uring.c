@@ -14,10 +14,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/tcp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <signal.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -29,9 +29,9 @@
 #include "srv.h"
 #include "tx.h"
 
-#define UR_SQ 256
-#define UR_CQ 4096      /* multishot accept and many connections' completions */
-#define UR_BATCH 256
+#define UR_SQ	   256
+#define UR_CQ	   4096 /* multishot accept and many connections' completions */
+#define UR_BATCH   256
 #define UR_SPIN_NS 200000 /* --sqpoll: how long to watch the CQ before entering to wait */
 /* IORING_FEAT_MIN_TIMEOUT (Linux 6.13), newer than liburing 2.3's header */
 #define UR_FEAT_MIN_TIMEOUT (1U << 15)
@@ -72,7 +72,8 @@ static void why(int err, char *msg, size_t msglen, const char *what)
 			 strerror(err), dis);
 		break;
 	case ENOSYS:
-		snprintf(msg, msglen, "%s: %s (a kernel without io_uring, or a seccomp filter)", what, strerror(err));
+		snprintf(msg, msglen, "%s: %s (a kernel without io_uring, or a seccomp filter)", what,
+			 strerror(err));
 		break;
 	case EINVAL:
 		snprintf(msg, msglen, "%s: %s (kernel too old for the flags used; needs Linux >= 6.1)", what,
@@ -88,9 +89,10 @@ static void why(int err, char *msg, size_t msglen, const char *what)
  * instead of failing connections later. */
 int ev_init(char *msg, size_t msglen)
 {
-	static const int ops[] = { IORING_OP_ACCEPT, IORING_OP_RECV, IORING_OP_SEND, IORING_OP_SENDMSG,
-				   IORING_OP_SPLICE, IORING_OP_READ, IORING_OP_ASYNC_CANCEL, IORING_OP_POLL_ADD };
-	struct io_uring_params p = { .flags = (unsigned)ur_flags(srv_cfg.sqpoll), .cq_entries = UR_CQ };
+	static const int ops[] = {IORING_OP_ACCEPT,	  IORING_OP_RECV,    IORING_OP_SEND,
+				  IORING_OP_SENDMSG,	  IORING_OP_SPLICE,  IORING_OP_READ,
+				  IORING_OP_ASYNC_CANCEL, IORING_OP_POLL_ADD};
+	struct io_uring_params p = {.flags = (unsigned)ur_flags(srv_cfg.sqpoll), .cq_entries = UR_CQ};
 	struct io_uring_probe *probe = NULL;
 	struct io_uring ring;
 	size_t i;
@@ -138,7 +140,8 @@ const char *ev_describe_loop(void)
 	static char d[512];
 
 	snprintf(d, sizeof(d),
-		 "uring (io_uring via liburing, one ring per thread; multishot accept, SINGLE_ISSUER|DEFER_TASKRUN; "
+		 "uring (io_uring via liburing, one ring per thread; multishot accept, "
+		 "SINGLE_ISSUER|DEFER_TASKRUN; "
 		 "--sqpoll for a submission thread%s)",
 		 ur_tx_note());
 	return d;
@@ -243,7 +246,7 @@ static int sqpoll_cpu(const struct worker *w)
 
 static int ur_setup(struct ur *u, struct worker *w)
 {
-	struct io_uring_params p = { .flags = (unsigned)ur_flags(srv_cfg.sqpoll), .cq_entries = UR_CQ };
+	struct io_uring_params p = {.flags = (unsigned)ur_flags(srv_cfg.sqpoll), .cq_entries = UR_CQ};
 	const char *tune = getenv("WIRELAB_URING_TUNE");
 	int r;
 
@@ -261,7 +264,8 @@ static int ur_setup(struct ur *u, struct worker *w)
 	 * connection, loopback) it halves the enters per request (2.0 -> 1.1)
 	 * but costs 35-40% of req/s; at 16 and 64 connections the enters
 	 * already batch and it changed neither figure beyond the noise. */
-	if (r == 0 && (p.features & UR_FEAT_MIN_TIMEOUT) && !srv_cfg.sqpoll && tune && strstr(tune, "minwait"))
+	if (r == 0 && (p.features & UR_FEAT_MIN_TIMEOUT) && !srv_cfg.sqpoll && tune &&
+	    strstr(tune, "minwait"))
 		u->min_wait_us = UR_MIN_WAIT_US;
 	return r;
 }
@@ -276,7 +280,7 @@ static int ur_setup(struct ur *u, struct worker *w)
 static int ur_enter(struct ur *u, int64_t timeout_ms)
 {
 	struct io_uring_sq *sq = &u->ring.sq;
-	struct __kernel_timespec ts = { timeout_ms / 1000, (timeout_ms % 1000) * 1000000 };
+	struct __kernel_timespec ts = {timeout_ms / 1000, (timeout_ms % 1000) * 1000000};
 	struct io_uring_getevents_arg arg = {
 		.sigmask_sz = _NSIG / 8,
 		.pad = timeout_ms > 0 ? u->min_wait_us : 0, /* min_wait_usec */
@@ -344,7 +348,7 @@ static void ur_shutdown(struct worker *w, struct ur *u, int ring_ok)
 		if (c->ev_ptr && c->fd >= 0)
 			ur_close(c);
 	for (k = 0; ring_ok && u->nlive > 0 && k < 20; k++) {
-		struct __kernel_timespec ts = { 0, 100 * 1000 * 1000 };
+		struct __kernel_timespec ts = {0, 100 * 1000 * 1000};
 		struct io_uring_cqe *cqe;
 
 		io_uring_submit_and_wait_timeout(&u->ring, &cqe, 1, &ts, NULL);

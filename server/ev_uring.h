@@ -10,10 +10,10 @@
 #ifndef WL_EV_URING_H
 #define WL_EV_URING_H
 #include <errno.h>
+#include <liburing.h>
 #include <stdint.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
-#include <liburing.h>
 
 #include "conn.h"
 #include "srv.h"
@@ -27,45 +27,45 @@ struct worker;
  * low bits; 0 for completions nobody waits for (cancels) */
 enum ur_op {
 	UR_RECV = 1,
-	UR_SEND = 2,       /* sendmsg (writev path) or send of headers */
+	UR_SEND = 2,	   /* sendmsg (writev path) or send of headers */
 	UR_SPLICE_IN = 3,  /* file -> pipe */
 	UR_SPLICE_OUT = 4, /* pipe -> socket */
-	UR_LINGER = 5,     /* recv into the scratch buffer after an error answer */
-	UR_POLL = 6,       /* ktls: socket readiness for OpenSSL's handshake */
+	UR_LINGER = 5,	   /* recv into the scratch buffer after an error answer */
+	UR_POLL = 6,	   /* ktls: socket readiness for OpenSSL's handshake */
 	UR_OPMASK = 7,
 };
 /* user_data of the listener's and the wake-up fd's requests */
 #define UR_TAG_ACCEPT 8
-#define UR_TAG_WAKE 16
+#define UR_TAG_WAKE   16
 
 struct ur_pipe; /* ev_uring_sendfile.c */
 
 /* per connection (c->ev_ptr): what is in flight, and what it points at */
 struct ur_conn {
-	int inflight;      /* requests not yet completed: c is freed only at 0 */
-	int recv_busy;     /* a recv is in flight */
-	int send_busy;     /* a send chain is in flight */
-	int closing;       /* cancelled; close and free once inflight is 0 */
-	int poll_want;     /* ktls handshake: POLLIN or POLLOUT to wait for */
-	int poll_busy;     /* a poll is in flight */
-	int chain_left;    /* completions still to come of the send chain */
-	int chain_err;     /* the send chain failed: close when it is back */
-	size_t want;       /* bytes the writev-path sendmsg asked for */
+	int inflight;	/* requests not yet completed: c is freed only at 0 */
+	int recv_busy;	/* a recv is in flight */
+	int send_busy;	/* a send chain is in flight */
+	int closing;	/* cancelled; close and free once inflight is 0 */
+	int poll_want;	/* ktls handshake: POLLIN or POLLOUT to wait for */
+	int poll_busy;	/* a poll is in flight */
+	int chain_left; /* completions still to come of the send chain */
+	int chain_err;	/* the send chain failed: close when it is back */
+	size_t want;	/* bytes the writev-path sendmsg asked for */
 	/* sendfile path: the pipe lent while the body goes out */
 	struct ur_pipe *pipe;
 	uint32_t pipe_fill; /* bytes of the body waiting in the pipe */
-	int pipe_wait;      /* waits for a free pipe */
+	int pipe_wait;	    /* waits for a free pipe */
 	struct msghdr msg;
 	struct iovec iov[UR_IOV];
 };
 
 struct ur {
 	struct io_uring ring;
-	struct conn *dead;    /* closed, freed after the current batch */
-	void *send;           /* the send path's per-thread state */
+	struct conn *dead; /* closed, freed after the current batch */
+	void *send;	   /* the send path's per-thread state */
 	uint64_t wake_val;
-	int nlive;            /* connections not yet closed and freed */
-	unsigned nsend;       /* sends queued since the last enter */
+	int nlive;	      /* connections not yet closed and freed */
+	unsigned nsend;	      /* sends queued since the last enter */
 	unsigned min_wait_us; /* 0: the kernel has no min_wait, or it is off */
 	char scratch[4096];   /* lingering connections' input, thrown away */
 };

@@ -20,9 +20,9 @@
 #include "mime.h"
 #include "path.h"
 
-#define FC_BUCKETS 4096 /* power of two */
+#define FC_BUCKETS    4096 /* power of two */
 #define FC_RECHECK_MS 1000
-#define PATH_MAX_GZ (PATH_MAX_LEN + 32)
+#define PATH_MAX_GZ   (PATH_MAX_LEN + 32)
 
 struct fcache {
 	int root_fd;
@@ -236,14 +236,15 @@ static int entry_fresh(struct fcache *fc, struct fc_entry *e)
 	char gzp[PATH_MAX_GZ];
 	int has_gz;
 
-	if (fstatat(fc->root_fd, e->path, &st, 0) < 0 || st.st_ino != e->rep.ino ||
-	    st.st_dev != e->rep.dev || (uint64_t)st.st_size != e->rep.size || st.st_mtime != e->rep.mtime)
+	if (fstatat(fc->root_fd, e->path, &st, 0) < 0 || st.st_ino != e->rep.ino || st.st_dev != e->rep.dev ||
+	    (uint64_t)st.st_size != e->rep.size || st.st_mtime != e->rep.mtime)
 		return 0;
 	snprintf(gzp, sizeof(gzp), "%s.gz", e->path);
 	has_gz = fstatat(fc->root_fd, gzp, &st, 0) == 0 && S_ISREG(st.st_mode);
 	if (has_gz != (e->gz.fd >= 0))
 		return 0;
-	if (has_gz && (st.st_ino != e->gz.ino || (uint64_t)st.st_size != e->gz.size || st.st_mtime != e->gz.mtime))
+	if (has_gz &&
+	    (st.st_ino != e->gz.ino || (uint64_t)st.st_size != e->gz.size || st.st_mtime != e->gz.mtime))
 		return 0;
 	return 1;
 }

@@ -12,25 +12,25 @@ struct fc_rep {
 	time_t mtime;
 	dev_t dev;
 	ino_t ino;
-	void *map;         /* whole-file read-only mapping (writev builds), or NULL */
+	void *map; /* whole-file read-only mapping (writev builds), or NULL */
 	char etag[48];
 	uint8_t etag_len;
 	char lastmod[32];
-	char *hdr;         /* pre-rendered fields of a 200: type, length, dates, ... */
+	char *hdr; /* pre-rendered fields of a 200: type, length, dates, ... */
 	uint16_t hdr_len;
-	uint8_t gz;        /* Content-Encoding: gzip */
+	uint8_t gz; /* Content-Encoding: gzip */
 };
 
 struct fc_entry {
-	struct fc_entry *hnext;            /* hash chain */
+	struct fc_entry *hnext; /* hash chain */
 	struct fc_entry *lru_prev, *lru_next;
 	uint32_t hash;
-	uint32_t refs;     /* responses in flight; freed when 0 and dead */
-	uint8_t dead;      /* out of the table, waiting for refs to drop */
+	uint32_t refs; /* responses in flight; freed when 0 and dead */
+	uint8_t dead;  /* out of the table, waiting for refs to drop */
 	int64_t checked_ms;
 	const char *type;
 	struct fc_rep rep;
-	struct fc_rep gz;  /* fd < 0 when there is no .gz beside the file */
+	struct fc_rep gz; /* fd < 0 when there is no .gz beside the file */
 	uint16_t path_len;
 	char path[];
 };

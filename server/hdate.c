@@ -4,9 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char days[7][4] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
-static const char months[12][4] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
-				     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+static const char days[7][4] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+static const char months[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+				   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
 void hdate_format(time_t t, char *out)
 {
@@ -75,7 +75,8 @@ time_t hdate_parse(const char *p, size_t n)
 	mon[3] = '\0';
 	if (sscanf(buf, "%3s, %2d %3c %4d %2d:%2d:%2d GMT", wd, &d, mon, &y, &hh, &mm, &ss) == 7) {
 		/* IMF-fixdate */
-	} else if (sscanf(buf, "%15[A-Za-z], %2d-%3c-%2d %2d:%2d:%2d GMT", wd, &d, mon, &y, &hh, &mm, &ss) == 7) {
+	} else if (sscanf(buf, "%15[A-Za-z], %2d-%3c-%2d %2d:%2d:%2d GMT", wd, &d, mon, &y, &hh, &mm, &ss) ==
+		   7) {
 		y += y < 70 ? 2000 : 1900; /* RFC 850 two-digit year */
 	} else if (sscanf(buf, "%3s %3c %2d %2d:%2d:%2d %4d", wd, mon, &d, &hh, &mm, &ss, &y) == 7) {
 		/* asctime */

@@ -5,15 +5,13 @@
 
 /* tchar from RFC 9110 5.6.2 */
 static const unsigned char tchar[256] = {
-	['!'] = 1, ['#'] = 1, ['$'] = 1, ['%'] = 1, ['&'] = 1, ['\''] = 1,
-	['*'] = 1, ['+'] = 1, ['-'] = 1, ['.'] = 1, ['^'] = 1, ['_'] = 1,
-	['`'] = 1, ['|'] = 1, ['~'] = 1,
-	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
-	['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+	['!'] = 1, ['#'] = 1, ['$'] = 1, ['%'] = 1, ['&'] = 1, ['\''] = 1, ['*'] = 1, ['+'] = 1, ['-'] = 1,
+	['.'] = 1, ['^'] = 1, ['_'] = 1, ['`'] = 1, ['|'] = 1, ['~'] = 1,  ['0'] = 1, ['1'] = 1, ['2'] = 1,
+	['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1,  ['9'] = 1,
 #define L(c) [c] = 1, [c - 32] = 1
-	L('a'), L('b'), L('c'), L('d'), L('e'), L('f'), L('g'), L('h'), L('i'),
-	L('j'), L('k'), L('l'), L('m'), L('n'), L('o'), L('p'), L('q'), L('r'),
-	L('s'), L('t'), L('u'), L('v'), L('w'), L('x'), L('y'), L('z'),
+	L('a'),	   L('b'),    L('c'),	 L('d'),    L('e'),    L('f'),	   L('g'),    L('h'),	 L('i'),
+	L('j'),	   L('k'),    L('l'),	 L('m'),    L('n'),    L('o'),	   L('p'),    L('q'),	 L('r'),
+	L('s'),	   L('t'),    L('u'),	 L('v'),    L('w'),    L('x'),	   L('y'),    L('z'),
 #undef L
 };
 
@@ -105,8 +103,8 @@ static int parse_method(struct http_req *r, const char *p, size_t n)
 
 static int parse_version(struct http_req *r, const char *p, size_t n)
 {
-	if (n < 8 || memcmp(p, "HTTP/", 5) || p[5] < '0' || p[5] > '9' || p[6] != '.' ||
-	    p[7] < '0' || p[7] > '9' || n != 8)
+	if (n < 8 || memcmp(p, "HTTP/", 5) || p[5] < '0' || p[5] > '9' || p[6] != '.' || p[7] < '0' ||
+	    p[7] > '9' || n != 8)
 		return -400;
 	if (p[5] != '1')
 		return p[5] == '0' ? -400 : -505;
@@ -286,10 +284,10 @@ int http_parse(const char *buf, uint32_t head_len, struct http_req *r)
 			ve--;
 
 #define IS(lit) (nlen == sizeof(lit) - 1 && http_tok_eq(name, nlen, lit))
-#define SET(f)                                     \
-	do {                                       \
-		r->f.p = v;                        \
-		r->f.len = (uint32_t)(ve - v);     \
+#define SET(f)                                                                                               \
+	do {                                                                                                 \
+		r->f.p = v;                                                                                  \
+		r->f.len = (uint32_t)(ve - v);                                                               \
 	} while (0)
 		if (IS("host")) {
 			if (r->host.p)

@@ -5,10 +5,10 @@
 #include <stdint.h>
 
 /* Limits on what a client may send, and the status each one earns. */
-#define HTTP_MAX_LINE 4096   /* request line longer than this: 414 */
-#define HTTP_MAX_HEAD 8192   /* whole head larger than this: 431 */
-#define HTTP_MAX_HEADERS 64  /* more header fields than this: 431 */
-#define HTTP_MAX_BODY (1 << 20) /* a GET body we read and discard; larger: 413 */
+#define HTTP_MAX_LINE	 4096	   /* request line longer than this: 414 */
+#define HTTP_MAX_HEAD	 8192	   /* whole head larger than this: 431 */
+#define HTTP_MAX_HEADERS 64	   /* more header fields than this: 431 */
+#define HTTP_MAX_BODY	 (1 << 20) /* a GET body we read and discard; larger: 413 */
 
 enum http_method { HTTP_GET = 1, HTTP_HEAD };
 
@@ -18,10 +18,10 @@ struct http_str {
 };
 
 struct http_req {
-	int method;           /* HTTP_GET or HTTP_HEAD */
-	int minor;            /* 0 or 1: HTTP/1.0 or HTTP/1.1 (1.x > 1 read as 1.1) */
-	int keep_alive;       /* after Connection: and the version default */
-	int accept_gzip;      /* Accept-Encoding allows gzip (q > 0) */
+	int method;	 /* HTTP_GET or HTTP_HEAD */
+	int minor;	 /* 0 or 1: HTTP/1.0 or HTTP/1.1 (1.x > 1 read as 1.1) */
+	int keep_alive;	 /* after Connection: and the version default */
+	int accept_gzip; /* Accept-Encoding allows gzip (q > 0) */
 	struct http_str method_name;
 	struct http_str target; /* path and query, absolute-form reduced to its path */
 	struct http_str host;
@@ -31,7 +31,7 @@ struct http_req {
 	struct http_str if_range;
 	struct http_str user_agent;
 	int64_t content_length; /* -1: none */
-	uint32_t head_len;      /* bytes of the head, blank line included */
+	uint32_t head_len;	/* bytes of the head, blank line included */
 	uint32_t nheaders;
 };
 

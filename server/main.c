@@ -1,9 +1,9 @@
 /* wirelab-httpd: start-up, listeners, threads, signals. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <arpa/inet.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -23,7 +23,7 @@
 #include "srv.h"
 #include "tx.h"
 
-#define PROG "wirelab-httpd"
+#define PROG	       "wirelab-httpd"
 #define LISTEN_BACKLOG 4096 /* capped by net.core.somaxconn */
 
 static struct worker *workers;

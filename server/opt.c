@@ -21,26 +21,25 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: " PROG " --root DIR [--listen ADDR:PORT] [options]\n"
-		"\n"
-		"A static-file HTTP/1.1 server, built as variant " WL_VARIANT ".\n"
-		"\n"
-		"  --root DIR            serve files beneath DIR (required)\n"
-		"  --listen ADDR:PORT    address to listen on (default 127.0.0.1:8080;\n"
-		"                        port 0 picks a free port, printed at start-up)\n"
-		"  --threads N           worker threads, one listener and loop each\n"
-		"                        (default: one per CPU in --cpus or the affinity mask)\n"
-		"  --cpus LIST           pin thread i to the i-th CPU of LIST, e.g. 0,2-3\n"
-		"  --access-log FILE     append an access log (buffered, written in chunks)\n"
-		"  --idle-timeout SEC    close idle keep-alive and stalled connections (default 15)\n"
-		"  --header-timeout SEC  a request head must arrive within SEC (default 10)\n"
-		"  --cache-entries N     open-file cache entries per thread (default 1024)\n"
-		"  --cert FILE --key FILE [--tls-version 1.2|1.3] [--ciphers LIST]\n"
-		"                        TLS (tls and ktls variants)\n"
-		"  --sqpoll              io_uring SQPOLL thread (uring variants)\n"
-		"  --version             print the variant's four axes\n"
-		"  --help                this text\n");
+	fprintf(f, "usage: " PROG " --root DIR [--listen ADDR:PORT] [options]\n"
+		   "\n"
+		   "A static-file HTTP/1.1 server, built as variant " WL_VARIANT ".\n"
+		   "\n"
+		   "  --root DIR            serve files beneath DIR (required)\n"
+		   "  --listen ADDR:PORT    address to listen on (default 127.0.0.1:8080;\n"
+		   "                        port 0 picks a free port, printed at start-up)\n"
+		   "  --threads N           worker threads, one listener and loop each\n"
+		   "                        (default: one per CPU in --cpus or the affinity mask)\n"
+		   "  --cpus LIST           pin thread i to the i-th CPU of LIST, e.g. 0,2-3\n"
+		   "  --access-log FILE     append an access log (buffered, written in chunks)\n"
+		   "  --idle-timeout SEC    close idle keep-alive and stalled connections (default 15)\n"
+		   "  --header-timeout SEC  a request head must arrive within SEC (default 10)\n"
+		   "  --cache-entries N     open-file cache entries per thread (default 1024)\n"
+		   "  --cert FILE --key FILE [--tls-version 1.2|1.3] [--ciphers LIST]\n"
+		   "                        TLS (tls and ktls variants)\n"
+		   "  --sqpoll              io_uring SQPOLL thread (uring variants)\n"
+		   "  --version             print the variant's four axes\n"
+		   "  --help                this text\n");
 }
 
 static void version(void)
@@ -141,27 +140,40 @@ static int parse_int(const char *opt, const char *v, int lo, int hi, int *out)
 }
 
 enum {
-	O_ROOT = 256, O_LISTEN, O_THREADS, O_CPUS, O_ALOG, O_IDLE, O_HDR, O_CACHE,
-	O_CERT, O_KEY, O_TLSVER, O_CIPHERS, O_SQPOLL, O_VERSION, O_HELP,
+	O_ROOT = 256,
+	O_LISTEN,
+	O_THREADS,
+	O_CPUS,
+	O_ALOG,
+	O_IDLE,
+	O_HDR,
+	O_CACHE,
+	O_CERT,
+	O_KEY,
+	O_TLSVER,
+	O_CIPHERS,
+	O_SQPOLL,
+	O_VERSION,
+	O_HELP,
 };
 
 static const struct option longopts[] = {
-	{ "root", required_argument, 0, O_ROOT },
-	{ "listen", required_argument, 0, O_LISTEN },
-	{ "threads", required_argument, 0, O_THREADS },
-	{ "cpus", required_argument, 0, O_CPUS },
-	{ "access-log", required_argument, 0, O_ALOG },
-	{ "idle-timeout", required_argument, 0, O_IDLE },
-	{ "header-timeout", required_argument, 0, O_HDR },
-	{ "cache-entries", required_argument, 0, O_CACHE },
-	{ "cert", required_argument, 0, O_CERT },
-	{ "key", required_argument, 0, O_KEY },
-	{ "tls-version", required_argument, 0, O_TLSVER },
-	{ "ciphers", required_argument, 0, O_CIPHERS },
-	{ "sqpoll", no_argument, 0, O_SQPOLL },
-	{ "version", no_argument, 0, O_VERSION },
-	{ "help", no_argument, 0, O_HELP },
-	{ 0, 0, 0, 0 },
+	{"root", required_argument, 0, O_ROOT},
+	{"listen", required_argument, 0, O_LISTEN},
+	{"threads", required_argument, 0, O_THREADS},
+	{"cpus", required_argument, 0, O_CPUS},
+	{"access-log", required_argument, 0, O_ALOG},
+	{"idle-timeout", required_argument, 0, O_IDLE},
+	{"header-timeout", required_argument, 0, O_HDR},
+	{"cache-entries", required_argument, 0, O_CACHE},
+	{"cert", required_argument, 0, O_CERT},
+	{"key", required_argument, 0, O_KEY},
+	{"tls-version", required_argument, 0, O_TLSVER},
+	{"ciphers", required_argument, 0, O_CIPHERS},
+	{"sqpoll", no_argument, 0, O_SQPOLL},
+	{"version", no_argument, 0, O_VERSION},
+	{"help", no_argument, 0, O_HELP},
+	{0, 0, 0, 0},
 };
 
 int opt_parse(int argc, char **argv)
@@ -180,8 +192,12 @@ int opt_parse(int argc, char **argv)
 	opterr = 0;
 	while ((o = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
 		switch (o) {
-		case O_ROOT: srv_cfg.root = optarg; break;
-		case O_LISTEN: srv_cfg.listen = optarg; break;
+		case O_ROOT:
+			srv_cfg.root = optarg;
+			break;
+		case O_LISTEN:
+			srv_cfg.listen = optarg;
+			break;
 		case O_THREADS:
 			if (parse_int("--threads", optarg, 1, SRV_MAX_THREADS, &threads))
 				return -1;
@@ -189,11 +205,14 @@ int opt_parse(int argc, char **argv)
 		case O_CPUS:
 			srv_cfg.ncpus = opt_parse_cpus(optarg, srv_cfg.cpus, SRV_MAX_THREADS);
 			if (srv_cfg.ncpus <= 0) {
-				fprintf(stderr, PROG ": --cpus '%s': expected a list such as 0,2-3\n", optarg);
+				fprintf(stderr, PROG ": --cpus '%s': expected a list such as 0,2-3\n",
+					optarg);
 				return -1;
 			}
 			break;
-		case O_ALOG: srv_cfg.access_log = optarg; break;
+		case O_ALOG:
+			srv_cfg.access_log = optarg;
+			break;
 		case O_IDLE:
 			if (parse_int("--idle-timeout", optarg, 1, 86400, &secs))
 				return -1;
@@ -208,9 +227,18 @@ int opt_parse(int argc, char **argv)
 			if (parse_int("--cache-entries", optarg, 1, 1 << 20, &srv_cfg.cache_entries))
 				return -1;
 			break;
-		case O_CERT: srv_cfg.cert = optarg; tls_opt = "--cert"; break;
-		case O_KEY: srv_cfg.key = optarg; tls_opt = "--key"; break;
-		case O_CIPHERS: srv_cfg.ciphers = optarg; tls_opt = "--ciphers"; break;
+		case O_CERT:
+			srv_cfg.cert = optarg;
+			tls_opt = "--cert";
+			break;
+		case O_KEY:
+			srv_cfg.key = optarg;
+			tls_opt = "--key";
+			break;
+		case O_CIPHERS:
+			srv_cfg.ciphers = optarg;
+			tls_opt = "--ciphers";
+			break;
 		case O_TLSVER:
 			tls_opt = "--tls-version";
 			if (!strcmp(optarg, "1.2"))
@@ -224,13 +252,18 @@ int opt_parse(int argc, char **argv)
 			break;
 		case O_SQPOLL:
 			if (!WL_LOOP_URING) {
-				fprintf(stderr, PROG ": --sqpoll: only for uring variants (this is " WL_VARIANT ")\n");
+				fprintf(stderr, PROG
+					": --sqpoll: only for uring variants (this is " WL_VARIANT ")\n");
 				return -1;
 			}
 			srv_cfg.sqpoll = 1;
 			break;
-		case O_VERSION: version(); return 1;
-		case O_HELP: usage(stdout); return 1;
+		case O_VERSION:
+			version();
+			return 1;
+		case O_HELP:
+			usage(stdout);
+			return 1;
 		case ':':
 			fprintf(stderr, PROG ": option '%s' needs a value\n", argv[optind - 1]);
 			return -1;
@@ -244,7 +277,8 @@ int opt_parse(int argc, char **argv)
 		return -1;
 	}
 	if (tls_opt && WL_TLS_PLAIN) {
-		fprintf(stderr, PROG ": %s: only for tls and ktls variants (this is " WL_VARIANT ")\n", tls_opt);
+		fprintf(stderr, PROG ": %s: only for tls and ktls variants (this is " WL_VARIANT ")\n",
+			tls_opt);
 		return -1;
 	}
 	if (!WL_TLS_PLAIN && (!srv_cfg.cert || !srv_cfg.key)) {
@@ -284,7 +318,8 @@ int opt_parse(int argc, char **argv)
 	if (srv_cfg.access_log) {
 		srv_cfg.alog_fd = open(srv_cfg.access_log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 		if (srv_cfg.alog_fd < 0) {
-			fprintf(stderr, PROG ": --access-log '%s': %s\n", srv_cfg.access_log, strerror(errno));
+			fprintf(stderr, PROG ": --access-log '%s': %s\n", srv_cfg.access_log,
+				strerror(errno));
 			return -1;
 		}
 	}

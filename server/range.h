@@ -6,8 +6,8 @@
 
 enum range_result {
 	RANGE_NONE = 0, /* absent, malformed or multi-range: serve the whole body */
-	RANGE_OK,       /* *start, *len: the one satisfiable range (206) */
-	RANGE_UNSAT,    /* no byte of it is in the file (416) */
+	RANGE_OK,	/* *start, *len: the one satisfiable range (206) */
+	RANGE_UNSAT,	/* no byte of it is in the file (416) */
 };
 
 /* range_parse: v[0..n) against a representation of size bytes. */

@@ -13,23 +13,23 @@
 
 struct srv_config {
 	const char *root;
-	int root_fd;                  /* O_PATH directory: every open is beneath it */
-	const char *listen;           /* as given, for messages */
+	int root_fd;	    /* O_PATH directory: every open is beneath it */
+	const char *listen; /* as given, for messages */
 	struct sockaddr_storage addr;
 	socklen_t addrlen;
 	int threads;
 	int ncpus;
-	int cpus[SRV_MAX_THREADS];    /* thread i runs on cpus[i % ncpus] */
+	int cpus[SRV_MAX_THREADS]; /* thread i runs on cpus[i % ncpus] */
 	const char *access_log;
-	int alog_fd;                  /* -1: no access log */
-	int idle_timeout_ms;          /* keep-alive idle and send stall */
-	int header_timeout_ms;        /* a request head must arrive within this */
-	int cache_entries;            /* per thread */
+	int alog_fd;	       /* -1: no access log */
+	int idle_timeout_ms;   /* keep-alive idle and send stall */
+	int header_timeout_ms; /* a request head must arrive within this */
+	int cache_entries;     /* per thread */
 	/* TLS (tls, ktls variants) */
 	const char *cert;
 	const char *key;
 	const char *ciphers;
-	int tls_version;              /* 12 or 13 */
+	int tls_version; /* 12 or 13 */
 	/* io_uring (uring variants) */
 	int sqpoll;
 };
@@ -48,22 +48,22 @@ struct worker {
 	int id;
 	int cpu;
 	pthread_t tid;
-	int lfd;            /* this thread's SO_REUSEPORT listener */
-	int wake_fd;        /* eventfd: readable when the server stops */
-	int reserve_fd;     /* spare descriptor, given up to survive EMFILE */
+	int lfd;	/* this thread's SO_REUSEPORT listener */
+	int wake_fd;	/* eventfd: readable when the server stops */
+	int reserve_fd; /* spare descriptor, given up to survive EMFILE */
 	struct fcache *fc;
 	struct conn *conns; /* every open connection, for the timeout sweep */
 	int nconns;
 	struct conn *free_conns; /* a few structs kept to avoid malloc per accept */
 	int nfree;
-	int64_t now_ms;     /* coarse monotonic clock, refreshed once per loop turn */
-	time_t now_s;       /* wall clock of the cached date */
+	int64_t now_ms; /* coarse monotonic clock, refreshed once per loop turn */
+	time_t now_s;	/* wall clock of the cached date */
 	char date[HDATE_LEN + 1];
 	struct alog alog;
 	int64_t next_tick_ms;
 	uint64_t accept_drops; /* connections closed at once for lack of descriptors */
 	uint64_t tx_refused;   /* connections the transport refused (e.g. kTLS did not engage) */
-	void *loop;         /* the loop backend's state */
+	void *loop;	       /* the loop backend's state */
 };
 
 /* srv_clock: refresh w->now_ms and, when the second changed, the Date string.

@@ -1,13 +1,13 @@
 /* tls_ctx: the server's SSL_CTX, checked before anything starts, and the
  * kernel probe for kTLS. */
 #include <errno.h>
+#include <linux/tls.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include <linux/tls.h>
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -26,8 +26,8 @@
  * checks the kernel has it. Server preference decides, so a client listing
  * ChaCha20 first still gets AES-128-GCM. */
 #define TLS13_SUITES "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256"
-#define TLS12_CIPHERS                                                                                  \
-	"ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:" \
+#define TLS12_CIPHERS                                                                                        \
+	"ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"           \
 	"ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305"
 
 SSL_CTX *tls_ctx; /* read-only once the threads start (SSL_new is thread-safe) */
@@ -105,8 +105,8 @@ int tls_ctx_init(int ktls, char *msg, size_t msglen)
 	SSL_CTX_set_alpn_select_cb(tls_ctx, alpn_select, NULL);
 	if (ver == TLS1_3_VERSION) {
 		if (!SSL_CTX_set_ciphersuites(tls_ctx, srv_cfg.ciphers ? srv_cfg.ciphers : TLS13_SUITES)) {
-			snprintf(msg, msglen, "--ciphers '%s': no TLS 1.3 suite OpenSSL knows (%s)", srv_cfg.ciphers,
-				 ssl_errstr(eb, sizeof(eb)));
+			snprintf(msg, msglen, "--ciphers '%s': no TLS 1.3 suite OpenSSL knows (%s)",
+				 srv_cfg.ciphers, ssl_errstr(eb, sizeof(eb)));
 			return -EINVAL;
 		}
 	} else if (!SSL_CTX_set_cipher_list(tls_ctx, srv_cfg.ciphers ? srv_cfg.ciphers : TLS12_CIPHERS)) {
@@ -122,7 +122,8 @@ int tls_ctx_init(int ktls, char *msg, size_t msglen)
 	if (SSL_CTX_use_PrivateKey_file(tls_ctx, srv_cfg.key, SSL_FILETYPE_PEM) != 1) {
 		/* OpenSSL checks the pair here already */
 		if (ERR_GET_REASON(ERR_peek_last_error()) == X509_R_KEY_VALUES_MISMATCH)
-			snprintf(msg, msglen, "--key '%s' does not match --cert '%s'", srv_cfg.key, srv_cfg.cert);
+			snprintf(msg, msglen, "--key '%s' does not match --cert '%s'", srv_cfg.key,
+				 srv_cfg.cert);
 		else
 			snprintf(msg, msglen, "--key '%s': not a usable PEM private key (%s)", srv_cfg.key,
 				 ssl_errstr(eb, sizeof(eb)));
@@ -145,7 +146,7 @@ void tx_global_free(void)
 /* two ends of a loopback TCP connection: TCP_ULP needs an established socket */
 static int tcp_pair(int fds[2])
 {
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	socklen_t len = sizeof(a);
 	int lfd, err = 0;
 
@@ -197,7 +198,8 @@ int tls_ktls_probe(int *rx, char *msg, size_t msglen)
 	if (setsockopt(fds[0], SOL_TCP, TCP_ULP, "tls", sizeof("tls")) < 0) {
 		err = -errno;
 		snprintf(msg, msglen,
-			 "kTLS unavailable: setsockopt(TCP_ULP, \"tls\") on a loopback socket: %s%s", strerror(errno),
+			 "kTLS unavailable: setsockopt(TCP_ULP, \"tls\") on a loopback socket: %s%s",
+			 strerror(errno),
 			 errno == ENOENT ? " (this kernel has no TLS module: CONFIG_TLS is off or tls.ko "
 					   "cannot be loaded)"
 					 : "");

@@ -114,8 +114,8 @@ int tls_mem_init(void)
 	if (mem_method)
 		return 0;
 	mem_method = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "wirelab uring");
-	if (!mem_method || !BIO_meth_set_read(mem_method, mem_read) || !BIO_meth_set_write(mem_method, mem_write) ||
-	    !BIO_meth_set_ctrl(mem_method, mem_ctrl)) {
+	if (!mem_method || !BIO_meth_set_read(mem_method, mem_read) ||
+	    !BIO_meth_set_write(mem_method, mem_write) || !BIO_meth_set_ctrl(mem_method, mem_ctrl)) {
 		tls_mem_free();
 		return -ENOMEM;
 	}

@@ -35,7 +35,6 @@ int tx_global_init(char *msg, size_t msglen)
 	return tls_ctx_init(1, msg, msglen);
 }
 
-
 const char *tx_describe(void)
 {
 	static char d[320];
@@ -43,13 +42,12 @@ const char *tx_describe(void)
 	/* OpenSSL 3.0 on Linux: kTLS send for 1.2 and 1.3, receive for 1.2 only */
 	snprintf(d, sizeof(d), "ktls (OpenSSL %s handshake, %s; in the kernel: send%s)",
 		 OpenSSL_version(OPENSSL_VERSION_STRING), tls_version_name(),
-		 srv_cfg.tls_version == 13 ? "; receive stays in OpenSSL (no TLS 1.3 kTLS receive in OpenSSL 3.0)"
-		 : kernel_rx              ? " and receive"
-					  : "; receive stays in OpenSSL (the kernel refused receive keys)");
+		 srv_cfg.tls_version == 13
+			 ? "; receive stays in OpenSSL (no TLS 1.3 kTLS receive in OpenSSL 3.0)"
+		 : kernel_rx ? " and receive"
+			     : "; receive stays in OpenSSL (the kernel refused receive keys)");
 	return d;
 }
-
-
 
 int tx_handshake(struct conn *c)
 {
@@ -67,11 +65,11 @@ int tx_handshake(struct conn *c)
 		fprintf(stderr,
 			"wirelab-httpd: thread %d: kTLS send did not engage (%s, %s); connection closed, "
 			"%llu so far\n",
-			c->w->id, SSL_get_version(t->ssl), SSL_get_cipher_name(t->ssl), (unsigned long long)n);
+			c->w->id, SSL_get_version(t->ssl), SSL_get_cipher_name(t->ssl),
+			(unsigned long long)n);
 	t->fatal = 1; /* no close_notify through user space either */
 	return -EPROTONOSUPPORT;
 }
-
 
 ssize_t tx_writev(struct conn *c, const struct iovec *iov, int n)
 {

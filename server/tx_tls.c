@@ -14,8 +14,8 @@
 #include <unistd.h>
 
 #include "conn.h"
-#include "srv.h"
 #include "out.h"
+#include "srv.h"
 #include "tls.h"
 #include "tls_conn.h"
 #include "tx.h"
@@ -29,7 +29,6 @@ int tx_global_init(char *msg, size_t msglen)
 	return tls_ctx_init(0, msg, msglen);
 }
 
-
 const char *tx_describe(void)
 {
 	static char d[256];
@@ -39,13 +38,10 @@ const char *tx_describe(void)
 	return d;
 }
 
-
-
 int tx_handshake(struct conn *c)
 {
 	return tls_handshake(c);
 }
-
 
 /* Copy len bytes of the output queue, from pos bytes past what was sent,
  * into dst: headers from obuf, bodies with pread. */
@@ -114,7 +110,8 @@ ssize_t tx_writev(struct conn *c, const struct iovec *iov, int n)
 		int r;
 
 		if (t->stage_off == t->stage_len) {
-			e = stage_fill(c, done, t->stage, total - done < TLS_STAGE ? total - done : TLS_STAGE);
+			e = stage_fill(c, done, t->stage,
+				       total - done < TLS_STAGE ? total - done : TLS_STAGE);
 			if (e <= 0)
 				return done ? (ssize_t)done : (e ? e : -EIO);
 			t->stage_off = 0;

@@ -6,14 +6,14 @@
 
 static int unit_failed;
 
-#define CHECK(name, cond)                                                          \
-	do {                                                                       \
-		if (cond) {                                                        \
-			printf("PASS: %s\n", name);                                \
-		} else {                                                           \
-			printf("FAIL: %s (%s:%d: %s)\n", name, __FILE__, __LINE__, #cond); \
-			unit_failed++;                                             \
-		}                                                                  \
+#define CHECK(name, cond)                                                                                    \
+	do {                                                                                                 \
+		if (cond) {                                                                                  \
+			printf("PASS: %s\n", name);                                                          \
+		} else {                                                                                     \
+			printf("FAIL: %s (%s:%d: %s)\n", name, __FILE__, __LINE__, #cond);                   \
+			unit_failed++;                                                                       \
+		}                                                                                            \
 	} while (0)
 
 #endif

@@ -32,12 +32,15 @@ static void test_parser(void)
 	char big[HTTP_MAX_HEAD + 100];
 	size_t scan = 0;
 
-	CHECK("parse simple GET", parse("GET /a HTTP/1.1\r\nHost: x\r\n\r\n", &r) == 0 && r.method == HTTP_GET &&
-					  r.minor == 1 && r.keep_alive && r.target.len == 2);
+	CHECK("parse simple GET", parse("GET /a HTTP/1.1\r\nHost: x\r\n\r\n", &r) == 0 &&
+					  r.method == HTTP_GET && r.minor == 1 && r.keep_alive &&
+					  r.target.len == 2);
 	CHECK("parse HEAD 1.0 closes", parse("HEAD / HTTP/1.0\r\n\r\n", &r) == 0 && r.method == HTTP_HEAD &&
 					       r.minor == 0 && !r.keep_alive);
-	CHECK("1.0 keep-alive", parse("GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n", &r) == 0 && r.keep_alive);
-	CHECK("1.1 close", parse("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", &r) == 0 && !r.keep_alive);
+	CHECK("1.0 keep-alive",
+	      parse("GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n", &r) == 0 && r.keep_alive);
+	CHECK("1.1 close",
+	      parse("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", &r) == 0 && !r.keep_alive);
 	CHECK("bare LF accepted", parse("GET / HTTP/1.1\nHost: x\n\n", &r) == 0);
 	CHECK("leading CRLF ignored", parse("\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n", &r) == 0);
 	CHECK("absolute-form", parse("GET http://h:80/p/q?x HTTP/1.1\r\nHost: h\r\n\r\n", &r) == 0 &&
@@ -56,22 +59,28 @@ static void test_parser(void)
 	CHECK("bare CR: 400", status_of("GET / HTTP/1.1\r\nHost: a\rb\r\n\r\n") == -400);
 	CHECK("space before colon: 400", status_of("GET / HTTP/1.1\r\nHost : a\r\n\r\n") == -400);
 	CHECK("obs-fold: 400", status_of("GET / HTTP/1.1\r\nHost: a\r\n b\r\n\r\n") == -400);
-	CHECK("TE: 501", status_of("GET / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n") == -501);
+	CHECK("TE: 501",
+	      status_of("GET / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n") == -501);
 	CHECK("TE + CL: 400", status_of("GET / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n"
-					 "Content-Length: 3\r\n\r\n") == -400);
+					"Content-Length: 3\r\n\r\n") == -400);
 	CHECK("duplicate differing CL: 400",
-	      status_of("GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n") == -400);
+	      status_of("GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n") ==
+		      -400);
 	CHECK("duplicate equal CL ok",
 	      parse("GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nContent-Length: 3\r\n\r\n", &r) == 0 &&
 		      r.content_length == 3);
 	CHECK("bad CL: 400", status_of("GET / HTTP/1.1\r\nHost: a\r\nContent-Length: -1\r\n\r\n") == -400);
-	CHECK("huge CL: 413", status_of("GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 99999999\r\n\r\n") == -413);
-	CHECK("gzip accepted", parse("GET / HTTP/1.1\r\nHost: a\r\nAccept-Encoding: br, gzip;q=0.5\r\n\r\n", &r) == 0 &&
-				       r.accept_gzip);
-	CHECK("gzip;q=0 refused", parse("GET / HTTP/1.1\r\nHost: a\r\nAccept-Encoding: gzip;q=0\r\n\r\n", &r) == 0 &&
-					  !r.accept_gzip);
+	CHECK("huge CL: 413",
+	      status_of("GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 99999999\r\n\r\n") == -413);
+	CHECK("gzip accepted",
+	      parse("GET / HTTP/1.1\r\nHost: a\r\nAccept-Encoding: br, gzip;q=0.5\r\n\r\n", &r) == 0 &&
+		      r.accept_gzip);
+	CHECK("gzip;q=0 refused",
+	      parse("GET / HTTP/1.1\r\nHost: a\r\nAccept-Encoding: gzip;q=0\r\n\r\n", &r) == 0 &&
+		      !r.accept_gzip);
 	CHECK("gzip;q=0.000 refused",
-	      parse("GET / HTTP/1.1\r\nHost: a\r\nAccept-Encoding: deflate, gzip; q=0.000\r\n\r\n", &r) == 0 &&
+	      parse("GET / HTTP/1.1\r\nHost: a\r\nAccept-Encoding: deflate, gzip; q=0.000\r\n\r\n", &r) ==
+			      0 &&
 		      !r.accept_gzip);
 
 	/* limits */
@@ -94,7 +103,8 @@ static void test_parser(void)
 			o += (size_t)sprintf(h + o, "X%d: y\r\n", i);
 		o += (size_t)sprintf(h + o, "\r\n");
 		scan = 0;
-		CHECK("too many fields: 431", http_parse(h, (uint32_t)http_head_end(h, o, &scan), &r) == -431);
+		CHECK("too many fields: 431",
+		      http_parse(h, (uint32_t)http_head_end(h, o, &scan), &r) == -431);
 	}
 	/* incremental: a head arriving a byte at a time is found exactly once */
 	{
@@ -118,13 +128,12 @@ static void test_path(void)
 	char out[PATH_MAX_LEN];
 	int ds;
 
-#define NORM(in, expect)                                                                   \
-	do {                                                                               \
-		int n_ = path_normalize(in, strlen(in), out, sizeof(out), &ds);            \
-		CHECK("path " in " -> " expect, n_ >= 0 && !strcmp(out, expect));         \
+#define NORM(in, expect)                                                                                     \
+	do {                                                                                                 \
+		int n_ = path_normalize(in, strlen(in), out, sizeof(out), &ds);                              \
+		CHECK("path " in " -> " expect, n_ >= 0 && !strcmp(out, expect));                            \
 	} while (0)
-#define BAD(in)                                                                                  \
-	CHECK("path " in " rejected", path_normalize(in, strlen(in), out, sizeof(out), &ds) < 0)
+#define BAD(in) CHECK("path " in " rejected", path_normalize(in, strlen(in), out, sizeof(out), &ds) < 0)
 
 	NORM("/", "");
 	NORM("/a/b.txt", "a/b.txt");
@@ -154,7 +163,8 @@ static void test_path(void)
 		memset(longp, 'a', sizeof(longp) - 1);
 		longp[0] = '/';
 		longp[sizeof(longp) - 1] = '\0';
-		CHECK("path too long: 414", path_normalize(longp, strlen(longp), out, sizeof(out), &ds) == -414);
+		CHECK("path too long: 414",
+		      path_normalize(longp, strlen(longp), out, sizeof(out), &ds) == -414);
 	}
 }
 
@@ -162,8 +172,8 @@ static void test_range(void)
 {
 	uint64_t s, l;
 
-#define RANGE(v, size, res, es, el)                                                             \
-	CHECK("range " v, range_parse(v, strlen(v), size, &s, &l) == res &&                     \
+#define RANGE(v, size, res, es, el)                                                                          \
+	CHECK("range " v, range_parse(v, strlen(v), size, &s, &l) == res &&                                  \
 				  (res != RANGE_OK || (s == (uint64_t)(es) && l == (uint64_t)(el))))
 	RANGE("bytes=0-9", 100, RANGE_OK, 0, 10);
 	RANGE("bytes=90-", 100, RANGE_OK, 90, 10);

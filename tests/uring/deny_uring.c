@@ -32,7 +32,7 @@ int main(int argc, char **argv)
 			BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (err & SECCOMP_RET_DATA)),
 			BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 		};
-		struct sock_fprog prog = { .len = sizeof(f) / sizeof(f[0]), .filter = f };
+		struct sock_fprog prog = {.len = sizeof(f) / sizeof(f[0]), .filter = f};
 
 		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
 		    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0) {
