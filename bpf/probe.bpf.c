@@ -202,7 +202,7 @@ SEC("tp_btf/net_dev_start_xmit")
 int BPF_PROG(wl_xmit, const struct sk_buff *skb, const struct net_device *dev)
 {
 	struct sock *sk = skb->sk;
-	__u64 len = skb->len, hdr;
+	__u64 len = skb->len, hdr, head = 0, data = 0;
 	struct skb_shared_info *sh;
 	__u32 zero = 0, segs;
 	struct wl_cpu_tx *t;
@@ -220,7 +220,11 @@ int BPF_PROG(wl_xmit, const struct sk_buff *skb, const struct net_device *dev)
 	segs = gso_segs ? gso_segs : 1;
 	/* link, IP and TCP headers: each segment carries its own copy */
 	bpf_probe_read_kernel(&doff, 1, skb->head + skb->transport_header + 12);
-	hdr = skb->transport_header - ((__u64)skb->data - (__u64)skb->head) + (doff >> 4) * 4;
+	/* the pointers as numbers: newer verifiers type skb->data and
+	 * skb->head as untrusted memory and refuse pointer - pointer */
+	bpf_probe_read_kernel(&head, sizeof(head), &skb->head);
+	bpf_probe_read_kernel(&data, sizeof(data), &skb->data);
+	hdr = skb->transport_header - (data - head) + (doff >> 4) * 4;
 	if (hdr > len)
 		hdr = len;
 	t->packets++;
