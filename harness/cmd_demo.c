@@ -14,7 +14,9 @@
 #include "report.h"
 #include "runs.h"
 #include "stats.h"
-#include "sweep.h"
+#include "sweep_opts.h"
+#include "sweep_proc.h"
+#include "sweep_run.h"
 
 /* plain writev vs sendfile on both loops, user-space TLS, and kTLS (which
  * says why it is skipped on a kernel without it) */

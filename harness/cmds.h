@@ -1,8 +1,11 @@
 /*
  * cmds.h: the wirelab subcommands, one line each. To add one: a line here,
- * and harness/cmd_<name>.c defining int cmd_<name>(int argc, char **argv)
- * (argv[0] is the subcommand's name; return the exit status). harness.mk
- * links every .c file in harness/, so nothing else changes.
+ * and cmd_<name>.c in the folder of the layer it belongs to (harness/sweep/,
+ * harness/analyze/, ...; harness/ itself for one that composes layers)
+ * defining int cmd_<name>(int argc, char **argv) (argv[0] is the
+ * subcommand's name; return the exit status). harness.mk links every .c
+ * file of harness/ and its folders, so nothing else changes
+ * (docs/harness.md).
  */
 WL_CMD(probe, "count a running process's syscalls, CPU time, context switches and packets")
 WL_CMD(plot, "draw a run's graphs (SVG and PNG) into RUN/plots/")

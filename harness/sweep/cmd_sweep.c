@@ -7,7 +7,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sweep.h"
+#include "sweep_opts.h"
+#include "sweep_results.h"
+#include "sweep_run.h"
+#include "topo.h"
 
 int cmd_sweep(int argc, char **argv)
 {

@@ -15,7 +15,11 @@
 #include <unistd.h>
 
 #include "runs.h"
-#include "sweep.h"
+#include "sweep_corpus.h"
+#include "sweep_point.h"
+#include "sweep_proc.h"
+#include "sweep_results.h"
+#include "sweep_run.h"
 
 struct progress {
 	int tty;

@@ -8,7 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sweep.h"
+#include "sweep_proc.h"
+#include "topo.h"
 
 int topo_ssh_up(struct topo *t, const struct sweep_opts *o, char *err, size_t errlen)
 {

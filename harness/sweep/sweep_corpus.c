@@ -6,13 +6,15 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "sweep.h"
+#include "sweep_corpus.h"
+#include "sweep_proc.h"
 
 int sweep_corpus(const char *dir, const long *sizes, int n, char *err, size_t errlen)
 {

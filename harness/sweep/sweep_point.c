@@ -12,7 +12,9 @@
 #include <unistd.h>
 
 #include "probe.h"
-#include "sweep.h"
+#include "sweep_point.h"
+#include "sweep_proc.h"
+#include "sweep_srv.h"
 
 /* wrk's thread busy this much of the window means the load generator, not
  * the server, set the pace (a busy-polling client at 100% is saturated; 90%

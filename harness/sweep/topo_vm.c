@@ -17,7 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "sweep.h"
+#include "topo.h"
 
 int topo_vm_inside(void)
 {

@@ -18,7 +18,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "sweep.h"
+#include "peer_config.h"
+#include "sweep_proc.h"
+#include "sweep_srv.h"
 
 #define SRV_READY_MS 10000 /* generous: the machine may be busy */
 #define SRV_STOP_MS  3000

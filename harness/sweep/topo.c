@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sweep.h"
+#include "topo.h"
 
 int topo_up(struct topo *t, const struct sweep_opts *o, char *err, size_t errlen)
 {

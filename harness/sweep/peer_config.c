@@ -11,7 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sweep.h"
+#include "peer_config.h"
+#include "sweep_opts.h"
 
 static int write_file(const char *path, const char *text, char *err, size_t errlen)
 {

@@ -18,7 +18,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "sweep.h"
+#include "sweep_point.h"
+#include "sweep_proc.h"
+#include "sweep_wrk.h"
 
 #define WRK_GRACE_S 20 /* wrk's own timeouts (2 s) plus start-up on a busy machine */
 

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "runs.h"
-#include "sweep.h"
+#include "sweep_opts.h"
 
 const char *const topo_names[] = {"loopback", "netns", "ssh", "vm"};
 static const char *const axis_vals[4][3] = {{"epoll", "uring", NULL},

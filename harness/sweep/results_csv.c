@@ -23,7 +23,7 @@
 #include "probe.h"
 #include "runs.h"
 #include "runs_csv.h"
-#include "sweep.h"
+#include "sweep_results.h"
 
 static const char points_header[] =
 	"variant,loop,send,cork,tls,topology,size_bytes,conns,threads,server_threads,connection_close,rep,"

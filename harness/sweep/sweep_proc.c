@@ -16,7 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sweep.h"
+#include "sweep_proc.h"
 
 volatile sig_atomic_t sweep_stop;
 

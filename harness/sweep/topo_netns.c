@@ -10,7 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sweep.h"
+#include "sweep_proc.h"
+#include "topo.h"
 
 /* Both ends are private to their namespaces, so the fixed /30 cannot clash. */
 #define NETNS_SRV_ADDR "198.18.0.1"

@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "runs.h"
-#include "sweep.h"
+#include "sweep_results.h"
 
 static void cmd_line(const char *cmd, char *buf, size_t len)
 {
