@@ -120,23 +120,32 @@ static void crossover_text(const struct crossover *x, char *buf, size_t len)
 		 x->crossings > 1 ? "; the medians cross more than once" : "");
 }
 
+/* b is a's sendfile twin: a writev, b sendfile, the same on every other axis */
+static int twins(const struct runs_cell *a, const struct runs_cell *b, int send)
+{
+	if (send < 0 || strcmp(a->axis[send], "writev") || strcmp(b->axis[send], "sendfile"))
+		return 0;
+	for (int k = 0; k < VARIANT_NAXES; k++)
+		if (k != send && strcmp(a->axis[k], b->axis[k]))
+			return 0;
+	return 1;
+}
+
 /* Mark every writev/sendfile twin pair's crossover on the open script f. */
 static void mark_crossovers(struct plot_ctx *p, FILE *f, int m, long conns, json_t *entry)
 {
 	json_t *list = json_array();
-	int k = 0;
+	int k = 0, send = variant_axis("send");
 
 	for (size_t i = 0; i < p->run->ncells; i++) {
 		const struct runs_cell *a = &p->run->cells[i];
-		if (a->peer || a->conns != conns || strcmp(a->axis[1], "writev"))
+		if (a->peer || a->conns != conns)
 			continue;
 		for (size_t j = 0; j < p->run->ncells; j++) {
 			const struct runs_cell *b = &p->run->cells[j];
 			struct crossover x;
 			char text[512];
-			if (b->peer || b->conns != conns || b->size != a->size ||
-			    strcmp(b->axis[1], "sendfile") || strcmp(a->axis[0], b->axis[0]) ||
-			    strcmp(a->axis[2], b->axis[2]) || strcmp(a->axis[3], b->axis[3]))
+			if (b->peer || b->conns != conns || b->size != a->size || !twins(a, b, send))
 				continue;
 			/* one pair once: at its smallest size */
 			if (a->size != p->sizes[0] &&

@@ -30,9 +30,6 @@ const struct runs_metric_info runs_metrics[RUNS_NMETRICS] = {
 		       0},
 };
 
-static const char *const peer_names[] = {"nginx", "lighttpd", "h2o"};
-static const char *const axis_cols[4] = {"loop", "send", "cork", "tls"};
-
 int runs_metric_find(const char *key)
 {
 	for (int m = 0; m < RUNS_NMETRICS; m++)
@@ -262,7 +259,7 @@ static int load_points(const char *dir, struct runs_run *run, char *err, size_t 
 {
 	char path[PATH_MAX];
 	struct runs_csv csv;
-	int col_var, col_size, col_conns, col_status, col_reason, col_ax[4], col_m[RUNS_NMETRICS];
+	int col_var, col_size, col_conns, col_status, col_reason, col_ax[VARIANT_NAXES], col_m[RUNS_NMETRICS];
 	size_t skipped = 0, failed = 0, cb = 0;
 	json_t *unmeasured = json_object();
 	int ret;
@@ -294,8 +291,8 @@ static int load_points(const char *dir, struct runs_run *run, char *err, size_t 
 		snprintf(err, errlen, "%s: no metric column (rps, cpu_us_per_req, ...) in its header", path);
 		goto cleanup;
 	}
-	for (int a = 0; a < 4; a++)
-		col_ax[a] = runs_csv_col(&csv, axis_cols[a]);
+	for (int a = 0; a < VARIANT_NAXES; a++)
+		col_ax[a] = runs_csv_col(&csv, variant_axes[a]);
 	for (size_t r = 1; r < csv.nrows; r++) {
 		char **row = csv.rows[r];
 		const char *status = col_status >= 0 ? row[col_status] : "ok";
@@ -337,7 +334,7 @@ static int load_points(const char *dir, struct runs_run *run, char *err, size_t 
 			goto nomem;
 		if (c->n == 1) {
 			c->peer = runs_is_peer(run, c->variant);
-			for (int a = 0; a < 4; a++)
+			for (int a = 0; a < VARIANT_NAXES; a++)
 				if (!(c->axis[a] = strdup(col_ax[a] >= 0 ? row[col_ax[a]] : "")))
 					goto nomem;
 			if (col_ax[0] >= 0 && !row[col_ax[0]][0])
@@ -424,7 +421,7 @@ void runs_free(struct runs_run *run)
 {
 	for (size_t i = 0; i < run->ncells; i++) {
 		free(run->cells[i].variant);
-		for (int a = 0; a < 4; a++)
+		for (int a = 0; a < VARIANT_NAXES; a++)
 			free(run->cells[i].axis[a]);
 		for (int m = 0; m < RUNS_NMETRICS; m++)
 			free(run->cells[i].v[m]);
@@ -451,9 +448,10 @@ struct runs_cell *runs_find(struct runs_run *run, const char *variant, long size
 
 int runs_is_peer(const struct runs_run *run, const char *variant)
 {
-	for (size_t i = 0; i < sizeof(peer_names) / sizeof(peer_names[0]); i++)
-		if (!strcmp(variant, peer_names[i]))
-			return 1;
+	struct variant v;
+
+	if (!variant_peer(variant, &v))
+		return 1;
 	for (size_t i = 0; run && i < run->ncells; i++)
 		if (!strcmp(run->cells[i].variant, variant) && run->cells[i].peer)
 			return 1;

@@ -11,6 +11,8 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "variant.h"
+
 /* The layout of a run folder (points.csv and syscalls.csv columns, run.json
  * keys) that this wirelab writes and reads; run.json records it as
  * "results_format". Raise it when a column is added, removed or changes
@@ -46,9 +48,9 @@ int runs_metric_find(const char *key);
 
 struct runs_cell {
 	char *variant;
-	int peer;      /* nginx, lighttpd, h2o: not one of our variants */
-	char *axis[4]; /* loop, send, cork, tls ("" for peers) */
-	long size;     /* bytes */
+	int peer;		   /* a peer (variants/table): not one of our variants */
+	char *axis[VARIANT_NAXES]; /* its value per axis (variant_axes), "" for peers */
+	long size;		   /* bytes */
 	long conns;
 	size_t n;		  /* repetitions measured */
 	double *v[RUNS_NMETRICS]; /* v[m][0..n) */

@@ -8,38 +8,78 @@
  * lighttpd: its default sendfile backend and stat cache; h2o: its file
  * handler, which uses sendfile for plain HTTP).
  */
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "peer_config.h"
 #include "sweep_opts.h"
 
+/* The peers of variants/table this file configures, and where Debian
+ * installs each. */
+static const struct peer_kind {
+	const char *name, *bin, *conf;
+} peer_kinds[] = {
+	{"nginx", "/usr/sbin/nginx", "nginx.conf"},
+	{"lighttpd", "/usr/sbin/lighttpd", "lighttpd.conf"},
+	{"h2o", "/usr/bin/h2o", "h2o.conf"},
+};
+
+static const struct peer_kind *kind_of(const char *peer)
+{
+	for (size_t i = 0; i < sizeof(peer_kinds) / sizeof(peer_kinds[0]); i++)
+		if (!strcmp(peer, peer_kinds[i].name))
+			return &peer_kinds[i];
+	return NULL;
+}
+
+int peer_binary(const char *peer, char *bin, size_t len)
+{
+	const struct peer_kind *k = kind_of(peer);
+
+	if (!k) {
+		snprintf(bin, len, "harness/sweep/peer_config.c has no configuration for %s", peer);
+		return -EINVAL;
+	}
+	snprintf(bin, len, "%s", k->bin);
+	return access(k->bin, X_OK) ? -ENOENT : 0;
+}
+
 static int write_file(const char *path, const char *text, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "w");
+	int ret = 0;
 
-	if (!f || fputs(text, f) < 0 || fclose(f)) {
-		snprintf(err, errlen, "cannot write %s", path);
-		if (f)
-			fclose(f);
-		return -1;
-	}
-	return 0;
+	if (!f || fputs(text, f) < 0)
+		ret = errno ? -errno : -EIO;
+	if (f && fclose(f) && !ret)
+		ret = errno ? -errno : -EIO;
+	if (ret)
+		snprintf(err, errlen, "cannot write %s: %s", path, strerror(-ret));
+	return ret;
 }
 
 int peer_config(const char *peer, const char *dir, const char *root, const char *addr, int port,
 		const struct sweep_opts *o, const char **argv, int maxargv, char *err, size_t errlen)
 {
 	static char conf[PATH_MAX + 32], errlog[PATH_MAX + 32], prefix[PATH_MAX + 8];
+	const struct peer_kind *k = kind_of(peer);
 	char text[16384];
 	int n = 0;
 
+	if (!k) {
+		snprintf(err, errlen, "unknown peer %s", peer);
+		return -EINVAL;
+	}
 	if (maxargv < 10)
-		return -1;
+		return -E2BIG;
 	snprintf(errlog, sizeof(errlog), "%s/error.log", dir);
 	snprintf(prefix, sizeof(prefix), "%s/", dir);
+	snprintf(conf, sizeof(conf), "%s/%s", dir, k->conf);
+	argv[n++] = k->bin;
 	if (!strcmp(peer, "nginx")) {
-		snprintf(conf, sizeof(conf), "%s/nginx.conf", dir);
 		snprintf(text, sizeof(text),
 			 "worker_processes %d;\ndaemon off;\npid %s/nginx.pid;\nerror_log %s warn;\n"
 			 "events { worker_connections 16384; use epoll; }\n"
@@ -52,7 +92,6 @@ int peer_config(const char *peer, const char *dir, const char *root, const char 
 			 "%s/scgi;\n"
 			 "  server { listen %s:%d; root %s; }\n}\n",
 			 o->nserver_cpus, dir, errlog, dir, dir, dir, dir, dir, addr, port, root);
-		argv[n++] = "/usr/sbin/nginx";
 		argv[n++] = "-e";
 		argv[n++] = errlog;
 		argv[n++] = "-p";
@@ -60,7 +99,6 @@ int peer_config(const char *peer, const char *dir, const char *root, const char 
 		argv[n++] = "-c";
 		argv[n++] = conf;
 	} else if (!strcmp(peer, "lighttpd")) {
-		snprintf(conf, sizeof(conf), "%s/lighttpd.conf", dir);
 		/* lighttpd is one process; max-worker 0 keeps it so */
 		snprintf(text, sizeof(text),
 			 "server.document-root = \"%s\"\nserver.bind = \"%s\"\nserver.port = %d\n"
@@ -70,23 +108,17 @@ int peer_config(const char *peer, const char *dir, const char *root, const char 
 			 "server.max-fds = 16384\nserver.max-connections = 8192\n"
 			 "mimetype.assign = (\"\" => \"application/octet-stream\")\n",
 			 root, addr, port, errlog);
-		argv[n++] = "/usr/sbin/lighttpd";
 		argv[n++] = "-D";
 		argv[n++] = "-f";
 		argv[n++] = conf;
 	} else if (!strcmp(peer, "h2o")) {
-		snprintf(conf, sizeof(conf), "%s/h2o.conf", dir);
 		snprintf(text, sizeof(text),
 			 "listen:\n  host: %s\n  port: %d\nnum-threads: %d\nmax-connections: 16384\n"
 			 "error-log: %s\nuser: root\nhosts:\n  default:\n    paths:\n      /:\n"
 			 "        file.dir: %s\n",
 			 addr, port, o->nserver_cpus, errlog, root);
-		argv[n++] = "/usr/bin/h2o";
 		argv[n++] = "-c";
 		argv[n++] = conf;
-	} else {
-		snprintf(err, errlen, "unknown peer %s", peer);
-		return -1;
 	}
 	argv[n] = NULL;
 	return write_file(conf, text, err, errlen);

@@ -182,13 +182,13 @@ fail:
 /* A syscalls.csv data row of a point points.csv has (keep it), or not. */
 static int orphan_row(const char *line)
 {
-	char variant[256];
+	struct variant v = {.peer = 0};
 	long size;
 	int conns, threads, rep;
 
-	if (sscanf(line, "%255[^,],%ld,%d,%d,%d,", variant, &size, &conns, &threads, &rep) != 5)
+	if (sscanf(line, "%63[^,],%ld,%d,%d,%d,", v.name, &size, &conns, &threads, &rep) != 5)
 		return 1;
-	struct sweep_point p = {variant, size, conns, threads, rep};
+	struct sweep_point p = {&v, size, conns, threads, rep};
 	return !results_done(&p);
 }
 
@@ -295,7 +295,7 @@ int results_done(const struct sweep_point *p)
 	for (size_t i = 0; i < ndone; i++)
 		if (done_keys[i].size == p->size && done_keys[i].conns == p->conns &&
 		    done_keys[i].threads == p->threads && done_keys[i].rep == p->rep &&
-		    !strcmp(done_keys[i].variant, p->variant))
+		    !strcmp(done_keys[i].variant, p->variant->name))
 			return 1;
 	return 0;
 }
@@ -323,7 +323,8 @@ static void quoted(FILE *f, const char *s)
 int results_write(const struct sweep_opts *o, const struct topo *t, const struct sweep_point *p,
 		  const struct point_result *r, char *err, size_t errlen)
 {
-	char axes[4][16] = {{0}}, *row = NULL, *sys = NULL;
+	const struct variant *v = p->variant;
+	char *row = NULL, *sys = NULL;
 	size_t rowlen = 0, syslen = 0;
 	const struct wrk_result *w = &r->w;
 	int measured = r->status == PT_OK || r->status == PT_CLIENT_BOUND, ret = -ENOMEM;
@@ -334,10 +335,9 @@ int results_write(const struct sweep_opts *o, const struct topo *t, const struct
 
 	if (!f || !sf)
 		goto cleanup;
-	if (!sweep_is_peer(p->variant))
-		sweep_variant_axes(p->variant, axes);
-	fprintf(f, "%s,%s,%s,%s,%s,%s,%ld,%d,%d,%d,%d,%d,", p->variant, axes[0], axes[1], axes[2], axes[3],
-		topo_names[t->kind], p->size, p->conns, p->threads, o->nserver_cpus, o->conn_close, p->rep);
+	fprintf(f, "%s,%s,%s,%s,%s,%s,%ld,%d,%d,%d,%d,%d,", v->name, v->value[0], v->value[1], v->value[2],
+		v->value[3], topo_names[t->kind], p->size, p->conns, p->threads, o->nserver_cpus,
+		o->conn_close, p->rep);
 	if (measured) {
 		fprintf(f, "%.3f,%llu,%llu,", w->duration_s, (unsigned long long)w->requests,
 			(unsigned long long)w->bytes);
@@ -373,8 +373,8 @@ int results_write(const struct sweep_opts *o, const struct topo *t, const struct
 				snprintf(fallback, sizeof(fallback), "sys_%u", nr);
 				name = fallback;
 			}
-			fprintf(sf, "%s,%ld,%d,%d,%d,%s,%llu,%.4f\n", p->variant, p->size, p->conns,
-				p->threads, p->rep, name, (unsigned long long)r->sys_counts[nr],
+			fprintf(sf, "%s,%ld,%d,%d,%d,%s,%llu,%.4f\n", v->name, p->size, p->conns, p->threads,
+				p->rep, name, (unsigned long long)r->sys_counts[nr],
 				r->sys_counts[nr] / (double)w->requests);
 		}
 	}

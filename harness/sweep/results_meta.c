@@ -90,7 +90,7 @@ int results_run_json(const struct sweep_opts *o, const struct topo *t, const cha
 		json_array_append_new(argv, json_string(o->argv[i]));
 	}
 	for (int i = 0; i < o->nvariants; i++)
-		json_array_append_new(vs, json_string(o->variants[i]));
+		json_array_append_new(vs, json_string(o->variants[i].name));
 	for (int i = 0; i < o->nconns; i++)
 		conns[i] = o->conns[i];
 	json_object_set_new(opts, "variants", vs);

@@ -14,15 +14,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "peer_config.h"
 #include "runs.h"
 #include "sweep_opts.h"
 
 const char *const topo_names[] = {"loopback", "netns", "ssh", "vm"};
-static const char *const axis_vals[4][3] = {{"epoll", "uring", NULL},
-					    {"writev", "sendfile", NULL},
-					    {"cork", "autocork", NULL},
-					    {"plain", "tls", "ktls"}};
-static const char *const peer_list[] = {"nginx", "lighttpd", "h2o"};
 
 void sweep_usage(FILE *f)
 {
@@ -54,14 +50,14 @@ void sweep_usage(FILE *f)
 		"  --server-addr ADDR    ssh: the server's address the clients connect to (required)\n"
 		"  --server-cpus LIST    the server's CPUs, one thread each (default 0)\n"
 		"  --client-cpus LIST    wrk's CPUs (default 1, or 0 on a single core)\n"
-		"  --peers LIST          also sweep nginx, lighttpd, h2o (one worker, same CPUs and "
-		"docroot)\n"
+		"  --peers LIST          also sweep %s (one worker, same CPUs and docroot)\n"
 		"  --sqpoll              uring variants run with an SQPOLL thread (recorded in run.json)\n"
 		"  --no-probes           no BPF probes (CPU time from /proc; syscall, context switch and\n"
 		"                        segment columns stay empty)\n"
 		"  --out DIR             the run's folder (default results/<run-id>)\n"
 		"  --resume DIR          finish an interrupted run: its options, skipping finished points\n"
-		"  --build DIR           where <variant>/wirelab-httpd are (default: next to wirelab)\n");
+		"  --build DIR           where <variant>/wirelab-httpd are (default: next to wirelab)\n",
+		variant_peer_names());
 }
 
 enum {
@@ -121,55 +117,6 @@ static const struct option long_opts[] = {
 	{0, 0, 0, 0},
 };
 
-int sweep_is_peer(const char *v)
-{
-	for (size_t i = 0; i < sizeof(peer_list) / sizeof(peer_list[0]); i++)
-		if (!strcmp(v, peer_list[i]))
-			return 1;
-	return 0;
-}
-
-/* Split a variant name into its axes; -EINVAL unless it is one of the 20. */
-int sweep_variant_axes(const char *v, char axes[4][16])
-{
-	char buf[80], *save = NULL, *tok = buf;
-	int n = 0;
-
-	if (strlen(v) >= sizeof(buf))
-		return -EINVAL;
-	strcpy(buf, v);
-	for (tok = strtok_r(buf, "-", &save); tok; tok = strtok_r(NULL, "-", &save), n++) {
-		int ok = 0;
-		if (n >= 4)
-			return -EINVAL;
-		for (int i = 0; i < 3 && axis_vals[n][i]; i++)
-			ok |= !strcmp(tok, axis_vals[n][i]);
-		if (!ok)
-			return -EINVAL;
-		snprintf(axes[n], 16, "%s", tok);
-	}
-	if (n != 4 || (!strcmp(axes[1], "sendfile") && !strcmp(axes[3], "tls")))
-		return -EINVAL;
-	return 0;
-}
-
-/* The 20 valid variant names, in matrix order. */
-static int all_variants(char names[][48])
-{
-	int n = 0;
-
-	for (int l = 0; l < 2; l++)
-		for (int s = 0; s < 2; s++)
-			for (int c = 0; c < 2; c++)
-				for (int t = 0; t < 3; t++) {
-					if (s == 1 && t == 1)
-						continue; /* tls+sendfile: no zero-copy path */
-					snprintf(names[n++], 48, "%s-%s-%s-%s", axis_vals[0][l],
-						 axis_vals[1][s], axis_vals[2][c], axis_vals[3][t]);
-				}
-	return n;
-}
-
 int sweep_self_dir(char *buf, size_t len)
 {
 	ssize_t n = readlink("/proc/self/exe", buf, len - 1);
@@ -193,75 +140,101 @@ static int is_built(const struct sweep_opts *o, const char *v)
 	return !access(path, X_OK);
 }
 
-static int add_variant(struct sweep_opts *o, const char *v, char *err, size_t errlen)
+static int add_variant(struct sweep_opts *o, const struct variant *v, char *err, size_t errlen)
 {
 	for (int i = 0; i < o->nvariants; i++)
-		if (!strcmp(o->variants[i], v))
+		if (!strcmp(o->variants[i].name, v->name))
 			return 0;
 	if (o->nvariants == SWEEP_MAX_VARIANTS) {
 		snprintf(err, errlen, "--variants: more than %d", SWEEP_MAX_VARIANTS);
 		return -E2BIG;
 	}
-	o->variants[o->nvariants] = strdup(v);
-	return o->variants[o->nvariants++] ? 0 : -ENOMEM;
+	o->variants[o->nvariants++] = *v;
+	return 0;
+}
+
+/* One name, glob or "all" of --variants: every match that is built. */
+static int resolve_one(struct sweep_opts *o, const char *tok, char *err, size_t errlen)
+{
+	int matched = 0, built = 0, ret = 0;
+	struct variant v;
+	char why[512];
+
+	if (!strcmp(tok, "all") || strpbrk(tok, "*?[")) {
+		for (int i = 0; i < variant_count() && !ret; i++) {
+			const struct variant *c = variant_nth(i);
+			if (strcmp(tok, "all") && fnmatch(tok, c->name, 0))
+				continue;
+			matched = 1;
+			if (is_built(o, c->name) && (built = 1))
+				ret = add_variant(o, c, err, errlen);
+		}
+		if (ret)
+			return ret;
+		if (!strcmp(tok, "all") && !built) {
+			snprintf(err, errlen, "--variants all: no variant is built under %s (run make)",
+				 o->build);
+			return -ENOENT;
+		}
+		if (!matched) {
+			snprintf(err, errlen, "--variants: '%s' matches no variant", tok);
+			return -EINVAL;
+		}
+		if (!built) {
+			snprintf(err, errlen,
+				 "--variants: '%s' matches only variants that are not built (make)", tok);
+			return -ENOENT;
+		}
+		return 0;
+	}
+	if (variant_parse(tok, &v, why, sizeof(why))) {
+		snprintf(err, errlen, "--variants: '%s' is not a variant: %s", tok, why);
+		return -EINVAL;
+	}
+	if (!is_built(o, tok)) {
+		snprintf(err, errlen,
+			 "--variants: '%s' is a valid variant but is not built (%s/%s/wirelab-httpd missing; "
+			 "make VARIANT=%s)",
+			 tok, o->build, tok, tok);
+		return -ENOENT;
+	}
+	return add_variant(o, &v, err, errlen);
 }
 
 static int resolve_variants(struct sweep_opts *o, const char *list, char *err, size_t errlen)
 {
-	char all[24][48], *copy = strdup(list), *save = NULL, *tok;
-	int nall = all_variants(all), ret = 0;
+	char *copy = strdup(list), *save = NULL, *tok;
+	int ret = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	for (tok = strtok_r(copy, ",", &save); tok && !ret; tok = strtok_r(NULL, ",", &save))
+		ret = resolve_one(o, tok, err, errlen);
+	free(copy);
+	return ret;
+}
+
+/* --peers: each a peer of the table, installed */
+static int resolve_peers(struct sweep_opts *o, const char *list, char *err, size_t errlen)
+{
+	char *copy = strdup(list), *save = NULL, *tok, bin[PATH_MAX];
+	struct variant v;
+	int ret = 0;
 
 	if (!copy)
 		return -ENOMEM;
 	for (tok = strtok_r(copy, ",", &save); tok && !ret; tok = strtok_r(NULL, ",", &save)) {
-		char axes[4][16];
-		int matched = 0, built = 0;
-
-		if (!strcmp(tok, "all")) {
-			for (int i = 0; i < nall && !ret; i++)
-				if (is_built(o, all[i]) && (built = 1))
-					ret = add_variant(o, all[i], err, errlen);
-			if (!built && !ret) {
-				snprintf(err, errlen,
-					 "--variants all: no variant is built under %s (run make)", o->build);
-				ret = -ENOENT;
-			}
-			continue;
-		}
-		if (!strpbrk(tok, "*?[")) {
-			if (sweep_variant_axes(tok, axes)) {
-				snprintf(
-					err, errlen,
-					"--variants: '%s' is not a variant (loop-send-cork-tls: epoll|uring, "
-					"writev|sendfile, cork|autocork, plain|tls|ktls; tls+sendfile is not "
-					"one)",
-					tok);
-				ret = -EINVAL;
-			} else if (!is_built(o, tok)) {
-				snprintf(err, errlen,
-					 "--variants: '%s' is a valid variant but is not built "
-					 "(%s/%s/wirelab-httpd "
-					 "missing; make VARIANT=%s)",
-					 tok, o->build, tok, tok);
-				ret = -ENOENT;
-			} else
-				ret = add_variant(o, tok, err, errlen);
-			continue;
-		}
-		for (int i = 0; i < nall && !ret; i++) {
-			if (fnmatch(tok, all[i], 0))
-				continue;
-			matched = 1;
-			if (is_built(o, all[i]) && (built = 1))
-				ret = add_variant(o, all[i], err, errlen);
-		}
-		if (!ret && !matched) {
-			snprintf(err, errlen, "--variants: '%s' matches no variant", tok);
+		if (variant_peer(tok, &v)) {
+			snprintf(err, errlen, "--peers: '%s' is not a peer (%s)", tok, variant_peer_names());
 			ret = -EINVAL;
-		} else if (!ret && !built) {
-			snprintf(err, errlen,
-				 "--variants: '%s' matches only variants that are not built (make)", tok);
+		} else if (peer_binary(v.name, bin, sizeof(bin))) {
+			snprintf(err, errlen, "--peers: %s is not installed (%s; scripts/install-deps)", tok,
+				 bin);
 			ret = -ENOENT;
+		} else {
+			int before = o->nvariants;
+			ret = add_variant(o, &v, err, errlen);
+			o->npeers += o->nvariants - before;
 		}
 	}
 	free(copy);
@@ -666,39 +639,12 @@ int sweep_opts_parse(int argc, char **argv, struct sweep_opts *o, char *err, siz
 	}
 	if ((ret = resolve_variants(o, variants, err, errlen)))
 		return ret;
-	if (peers) {
-		char *copy = strdup(peers), *save = NULL, *tok;
-		ret = 0;
-		for (tok = strtok_r(copy, ",", &save); tok && !ret; tok = strtok_r(NULL, ",", &save)) {
-			char bin[64];
-			if (!sweep_is_peer(tok)) {
-				snprintf(err, errlen, "--peers: '%s' is not a peer (nginx, lighttpd, h2o)",
-					 tok);
-				ret = -EINVAL;
-				break;
-			}
-			snprintf(bin, sizeof(bin), "%s/%s", !strcmp(tok, "h2o") ? "/usr/bin" : "/usr/sbin",
-				 tok);
-			if (access(bin, X_OK)) {
-				snprintf(err, errlen,
-					 "--peers: %s is not installed (%s; scripts/install-deps)", tok, bin);
-				ret = -ENOENT;
-				break;
-			}
-			int before = o->nvariants;
-			ret = add_variant(o, tok, err, errlen);
-			o->npeers += o->nvariants - before;
-		}
-		free(copy);
-		if (ret)
-			return ret;
-	}
+	if (peers && (ret = resolve_peers(o, peers, err, errlen)))
+		return ret;
 	return 0;
 }
 
 void sweep_opts_free(struct sweep_opts *o)
 {
-	for (int i = 0; i < o->nvariants; i++)
-		free(o->variants[i]);
 	o->nvariants = 0;
 }

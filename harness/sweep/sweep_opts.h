@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "variant.h"
+
 #define SWEEP_MAX_VARIANTS 32
 #define SWEEP_MAX_SIZES	   32
 #define SWEEP_MAX_CONNS	   16
@@ -18,7 +20,7 @@ enum topo_kind { TOPO_LOOPBACK, TOPO_NETNS, TOPO_SSH, TOPO_VM };
 extern const char *const topo_names[];
 
 struct sweep_opts {
-	char *variants[SWEEP_MAX_VARIANTS]; /* resolved, built; peers last */
+	struct variant variants[SWEEP_MAX_VARIANTS]; /* resolved, built; peers last */
 	int nvariants;
 	long sizes[SWEEP_MAX_SIZES];
 	int nsizes;
@@ -58,8 +60,6 @@ int sweep_opts_parse(int argc, char **argv, struct sweep_opts *o, char *err, siz
 void sweep_opts_free(struct sweep_opts *o);
 void sweep_usage(FILE *f);
 int sweep_parse_cpus(const char *s, int *cpus, int max);
-int sweep_variant_axes(const char *v, char axes[4][16]);
-int sweep_is_peer(const char *v);
 /* The directory build/wirelab runs from (for the Lua script and variants). */
 int sweep_self_dir(char *buf, size_t len);
 #endif

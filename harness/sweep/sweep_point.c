@@ -67,14 +67,11 @@ int sweep_point_run(const struct sweep_opts *o, const struct topo *t, const stru
 	struct sweep_srv srv;
 	struct wl_probe *probe = NULL;
 	struct wl_probe_snap a, b, d;
-	char axes[4][16] = {{0}};
 	double core0, core1, cpu0, cpu1;
-	int ret, tls = 0;
+	int ret, tls = !p->variant->peer && !variant_is(p->variant, "tls", "plain");
 
 	memset(r, 0, sizeof(*r));
 	r->cpu_us = r->core_us = r->syscalls = r->ctxsw = r->segs = NAN;
-	if (!sweep_is_peer(p->variant) && !sweep_variant_axes(p->variant, axes))
-		tls = strcmp(axes[3], "plain") != 0;
 	ret = sweep_srv_start(&srv, o, t, p->variant, root, tls_dir, r->reason, sizeof(r->reason));
 	if (ret) {
 		r->status = ret > 0 ? PT_SKIPPED : PT_FAILED;

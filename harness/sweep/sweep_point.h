@@ -12,7 +12,7 @@
 
 /* A measured point's key. */
 struct sweep_point {
-	const char *variant;
+	const struct variant *variant;
 	long size;
 	int conns;
 	int threads; /* wrk threads actually used */

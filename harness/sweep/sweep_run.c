@@ -48,7 +48,7 @@ static void progress_show(struct progress *pg, const struct sweep_point *p, cons
 	runs_size_str(p->size, sz, sizeof(sz));
 	if (pg->tty) {
 		fprintf(stderr, "\r\033[K[%d/%d] elapsed %s, ETA %s, last %.0f req/s (%s %s c%d rep %d %s)",
-			pg->done, pg->total, el, eta, pg->last_rps, p->variant, sz, p->conns, p->rep,
+			pg->done, pg->total, el, eta, pg->last_rps, p->variant->name, sz, p->conns, p->rep,
 			point_status_names[r->status]);
 		if (detail && (r->status == PT_FAILED || r->status == PT_SKIPPED))
 			fprintf(stderr, "\n  %s: %s\n", point_status_names[r->status], r->reason);
@@ -59,11 +59,11 @@ static void progress_show(struct progress *pg, const struct sweep_point *p, cons
 	if (r->status == PT_OK || r->status == PT_CLIENT_BOUND)
 		printf("[%d/%d] %s %s c%d rep %d: %.0f req/s, %.1f MB/s, p99 %.0f us, cpu %.2f us/req%s "
 		       "(elapsed %s, ETA %s)\n",
-		       pg->done, pg->total, p->variant, sz, p->conns, p->rep, r->rps, r->mbps, r->w.p99_us,
-		       r->cpu_us, r->status == PT_CLIENT_BOUND ? ", CLIENT-BOUND" : "", el, eta);
+		       pg->done, pg->total, p->variant->name, sz, p->conns, p->rep, r->rps, r->mbps,
+		       r->w.p99_us, r->cpu_us, r->status == PT_CLIENT_BOUND ? ", CLIENT-BOUND" : "", el, eta);
 	else
-		printf("[%d/%d] %s %s c%d rep %d: %s: %s\n", pg->done, pg->total, p->variant, sz, p->conns,
-		       p->rep, point_status_names[r->status], r->reason);
+		printf("[%d/%d] %s %s c%d rep %d: %s: %s\n", pg->done, pg->total, p->variant->name, sz,
+		       p->conns, p->rep, point_status_names[r->status], r->reason);
 	fflush(stdout);
 }
 
@@ -115,12 +115,8 @@ int sweep_main(struct sweep_opts *o, char *run_dir_out, size_t len)
 	chmod(corpus, 0755);
 	if (sweep_corpus(corpus, o->sizes, o->nsizes, err, sizeof(err)))
 		goto cleanup;
-	for (int v = 0; v < o->nvariants; v++) {
-		char axes[4][16];
-		if (!sweep_is_peer(o->variants[v]) && !sweep_variant_axes(o->variants[v], axes) &&
-		    strcmp(axes[3], "plain"))
-			any_tls = 1;
-	}
+	for (int v = 0; v < o->nvariants; v++)
+		any_tls |= !o->variants[v].peer && !variant_is(&o->variants[v], "tls", "plain");
 	if (any_tls && sweep_tls_cert(corpus, err, sizeof(err)))
 		goto cleanup;
 	if (results_run_json(o, &topo, run_id, o->no_probes ? "proc" : "probe", probe_note, NULL, err,
@@ -150,7 +146,7 @@ int sweep_main(struct sweep_opts *o, char *run_dir_out, size_t len)
 		for (int s = 0; s < o->nsizes && !sweep_stop; s++)
 			for (int c = 0; c < o->nconns && !sweep_stop; c++)
 				for (int v = 0; v < o->nvariants && !sweep_stop; v++) {
-					struct sweep_point p = {.variant = o->variants[v],
+					struct sweep_point p = {.variant = &o->variants[v],
 								.size = o->sizes[s],
 								.conns = o->conns[c],
 								.threads = o->threads < o->conns[c]

@@ -152,12 +152,13 @@ cleanup:
 }
 
 int sweep_srv_start(struct sweep_srv *s, const struct sweep_opts *o, const struct topo *t,
-		    const char *variant, const char *root, const char *tls_dir, char *err, size_t errlen)
+		    const struct variant *variant, const char *root, const char *tls_dir, char *err,
+		    size_t errlen)
 {
-	char bin[PATH_MAX + 64], listen[96], threads[16], out_path[PATH_MAX + 8], cert[PATH_MAX + 16],
-		key[PATH_MAX + 16];
+	char bin[PATH_MAX + VARIANT_NAME_MAX + 16], listen[96], threads[16], out_path[PATH_MAX + 8],
+		cert[PATH_MAX + 16], key[PATH_MAX + 16];
 	const char *argv[40];
-	int n = 0, ours = !sweep_is_peer(variant), ret;
+	int n = 0, ours = !variant->peer, ret;
 
 	memset(s, 0, sizeof(*s));
 	snprintf(s->dir, sizeof(s->dir), "/tmp/wirelab-srv-%d-XXXXXX", (int)getpid());
@@ -175,9 +176,7 @@ int sweep_srv_start(struct sweep_srv *s, const struct sweep_opts *o, const struc
 		return -1;
 	}
 	if (ours) {
-		char axes[4][16];
-		sweep_variant_axes(variant, axes);
-		snprintf(bin, sizeof(bin), "%s/%s/wirelab-httpd", o->build, variant);
+		snprintf(bin, sizeof(bin), "%s/%s/wirelab-httpd", o->build, variant->name);
 		snprintf(listen, sizeof(listen), "%s:%d", t->listen_addr, s->port);
 		snprintf(threads, sizeof(threads), "%d", o->nserver_cpus);
 		argv[n++] = bin;
@@ -189,9 +188,9 @@ int sweep_srv_start(struct sweep_srv *s, const struct sweep_opts *o, const struc
 		argv[n++] = threads;
 		argv[n++] = "--cpus";
 		argv[n++] = o->server_cpus;
-		if (o->sqpoll && !strcmp(axes[0], "uring"))
+		if (o->sqpoll && variant_is(variant, "loop", "uring"))
 			argv[n++] = "--sqpoll";
-		if (strcmp(axes[3], "plain")) {
+		if (!variant_is(variant, "tls", "plain")) {
 			snprintf(cert, sizeof(cert), "%s/cert.pem", tls_dir);
 			snprintf(key, sizeof(key), "%s/key.pem", tls_dir);
 			argv[n++] = "--cert";
@@ -200,7 +199,8 @@ int sweep_srv_start(struct sweep_srv *s, const struct sweep_opts *o, const struc
 			argv[n++] = key;
 		}
 		argv[n] = NULL;
-	} else if (peer_config(variant, s->dir, root, t->listen_addr, s->port, o, argv, 40, err, errlen))
+	} else if (peer_config(variant->name, s->dir, root, t->listen_addr, s->port, o, argv, 40, err,
+			       errlen))
 		return -1;
 	struct sweep_child_spec cs = {.argv = argv,
 				      .netns = t->srv_ns,

@@ -20,7 +20,8 @@ struct sweep_srv {
 };
 /* 0 ready; 1 refused to start (reason in err: skipped); -errno failed. */
 int sweep_srv_start(struct sweep_srv *s, const struct sweep_opts *o, const struct topo *t,
-		    const char *variant, const char *root, const char *tls_dir, char *err, size_t errlen);
+		    const struct variant *variant, const char *root, const char *tls_dir, char *err,
+		    size_t errlen);
 /* 1 still running; 0 gone (what happened in err). */
 int sweep_srv_alive(struct sweep_srv *s, char *err, size_t errlen);
 void sweep_srv_stop(struct sweep_srv *s);
