@@ -56,7 +56,7 @@ static int print_table(const char *dir)
 	nv = runs_variants(&run, &vs);
 	ns = runs_sizes(&run, &sizes);
 	nc = runs_conns(&run, &conns);
-	printf("\nmedians over repetitions (%s topology)\n", run.topology ? run.topology : "?");
+	printf("\nmedians over repetitions (%s topology)\n", run.info.topology ? run.info.topology : "?");
 	printf("%-30s %8s %5s %12s %12s %12s %12s %12s %12s\n", "variant", "size", "conns", "req/s", "MB/s",
 	       "p99 us", "cpu us/req", "core us/req", "syscalls/req");
 	for (int v = 0; v < nv; v++)

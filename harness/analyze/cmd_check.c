@@ -39,10 +39,7 @@ static int parse_metrics(const char *s, struct check_opts *o)
 	for (char *t = strtok_r(dup, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
 		int m = runs_metric_find(t);
 		if (m < 0 || o->nmetrics == RUNS_NMETRICS) {
-			fprintf(stderr,
-				"wirelab check: unknown metric '%s' (rps, cpu, p99, syscalls, mbps, core, "
-				"p50, p999, ctxsw, segs)\n",
-				t);
+			fprintf(stderr, "wirelab check: unknown metric '%s' (%s)\n", t, runs_metric_keys());
 			free(dup);
 			return -EINVAL;
 		}
@@ -56,16 +53,15 @@ static int parse_metrics(const char *s, struct check_opts *o)
  * option existed ran without. */
 static int sqpoll_of(const struct runs_run *r)
 {
-	json_t *opts = json_object_get(r->meta, "options");
-
-	return json_is_true(json_object_get(opts, "sqpoll"));
+	return r->info.options.sqpoll;
 }
 
 /* Differences in what the two runs were measured on. Returns how many. */
 static int compare_hosts(const struct runs_run *a, const struct runs_run *b)
 {
 	const char *what[] = {"kernel", "CPU model", "topology"};
-	const char *va[] = {a->kernel, a->cpu, a->topology}, *vb[] = {b->kernel, b->cpu, b->topology};
+	const char *va[] = {a->info.kernel, a->info.cpu_model, a->info.topology},
+		   *vb[] = {b->info.kernel, b->info.cpu_model, b->info.topology};
 	int diff = 0;
 
 	for (int i = 0; i < 3; i++) {
@@ -79,8 +75,8 @@ static int compare_hosts(const struct runs_run *a, const struct runs_run *b)
 			diff++;
 		}
 	}
-	if (a->cores != b->cores && a->cores > 0 && b->cores > 0) {
-		printf("warning: different core counts: BASE %ld, NEW %ld\n", a->cores, b->cores);
+	if (a->info.cores != b->info.cores && a->info.cores > 0 && b->info.cores > 0) {
+		printf("warning: different core counts: BASE %ld, NEW %ld\n", a->info.cores, b->info.cores);
 		diff++;
 	}
 	/* an SQPOLL thread changes what a uring row costs: not the same server */

@@ -42,7 +42,7 @@ static int pick_one(struct runs_run *run, long size, long conns, int m)
 		       asked, conns, got, mc);
 	printf("metric:   %s (%s is better)\n", mi->label, mi->higher_better ? "higher" : "lower");
 	if (!report_decide(run, ms, mc, m, &d)) {
-		fprintf(stderr, "wirelab pick: no variant has %s at that cell\n", mi->column);
+		fprintf(stderr, "wirelab pick: no variant has %s at that cell\n", runs_metric_column(m));
 		return 2;
 	}
 	print_cell("best:", d.best, &d.sbest);
@@ -105,10 +105,8 @@ int cmd_pick(int argc, char **argv)
 			break;
 		case 'm':
 			if ((m = runs_metric_find(optarg)) < 0) {
-				fprintf(stderr,
-					"wirelab pick: unknown metric '%s' (rps, cpu, p99, syscalls, mbps, "
-					"core, p50, p999, ctxsw, segs)\n",
-					optarg);
+				fprintf(stderr, "wirelab pick: unknown metric '%s' (%s)\n", optarg,
+					runs_metric_keys());
 				return 2;
 			}
 			break;

@@ -64,7 +64,8 @@ int plot_decision_map(const struct runs_run *run, int m, char *err, size_t errle
 			cells++;
 		}
 	if (!cells) {
-		snprintf(err, errlen, "%s: no cell has a %s value for our variants", run->dir, mi->column);
+		snprintf(err, errlen, "%s: no cell has a %s value for our variants", run->dir,
+			 runs_metric_column(m));
 		ret = -ENOENT;
 		goto cleanup;
 	}

@@ -117,20 +117,20 @@ static int write_html(const struct runs_run *run, json_t *plots, const char *pat
 	if (!f)
 		return -errno;
 	fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>wirelab run ");
-	report_html_text(f, run->id ? run->id : run->dir);
+	report_html_text(f, run->info.run_id ? run->info.run_id : run->dir);
 	fprintf(f, "</title><style>%s</style>\n%s</head><body>\n<h1>wirelab run ", style, check_script);
-	report_html_text(f, run->id ? run->id : run->dir);
+	report_html_text(f, run->info.run_id ? run->info.run_id : run->dir);
 	fprintf(f, "</h1>\n<p id=\"plot-check\">plots not checked (scripts off)</p>\n<p>");
 	fprintf(f, "Host ");
-	report_html_text(f, run->host ? run->host : "?");
+	report_html_text(f, run->info.host ? run->info.host : "?");
 	fprintf(f, ", kernel ");
-	report_html_text(f, run->kernel ? run->kernel : "?");
+	report_html_text(f, run->info.kernel ? run->info.kernel : "?");
 	fprintf(f, ", CPU ");
-	report_html_text(f, run->cpu ? run->cpu : "?");
-	fprintf(f, " (%ld cores), topology ", run->cores);
-	report_html_text(f, run->topology ? run->topology : "?");
+	report_html_text(f, run->info.cpu_model ? run->info.cpu_model : "?");
+	fprintf(f, " (%ld cores), topology ", run->info.cores);
+	report_html_text(f, run->info.topology ? run->info.topology : "?");
 	fprintf(f, ", commit ");
-	report_html_text(f, run->commit ? run->commit : "?");
+	report_html_text(f, run->info.git_commit ? run->info.git_commit : "?");
 	fprintf(f,
 		". %zu measured windows in %zu cells. Medians over repetitions; intervals are "
 		"distribution-free intervals of the median (order statistics): with fewer than 6 repetitions "
@@ -138,7 +138,7 @@ static int write_html(const struct runs_run *run, json_t *plots, const char *pat
 		"of "
 		"<code>wirelab pick</code>.</p>\n",
 		run->rows, run->ncells);
-	if (run->topology && !strcmp(run->topology, "loopback"))
+	if (run->info.topology && !strcmp(run->info.topology, "loopback"))
 		fprintf(f, "<p><b>Loopback:</b> the kernel takes shortcuts here (64 KiB MTU, no real "
 			   "segmentation); "
 			   "figures do not carry over to a NIC.</p>\n");

@@ -11,15 +11,9 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "results_cols.h"
+#include "results_meta.h"
 #include "variant.h"
-
-/* The layout of a run folder (points.csv and syscalls.csv columns, run.json
- * keys) that this wirelab writes and reads; run.json records it as
- * "results_format". Raise it when a column is added, removed or changes
- * meaning: --resume and check then refuse a folder of the other format
- * instead of mixing its rows. Folders written before it was recorded have
- * no key; one whose points.csv header is format 1's is format 1. */
-#define RUNS_FORMAT 1
 
 enum runs_metric {
 	RUNS_RPS,
@@ -36,15 +30,19 @@ enum runs_metric {
 };
 
 struct runs_metric_info {
-	const char *key;    /* short name on the command line */
-	const char *column; /* points.csv column */
-	const char *label;  /* axis label, unit included */
-	const char *title;  /* what a plot of it shows */
+	const char *key;	    /* short name on the command line */
+	enum results_point_col col; /* its points.csv column */
+	const char *label;	    /* axis label, unit included */
+	const char *title;	    /* what a plot of it shows */
 	int higher_better;
 };
 extern const struct runs_metric_info runs_metrics[RUNS_NMETRICS];
-/* The metric named key (short name or column), or -1. */
+/* The metric named key (short name or column), or -ENOENT. */
 int runs_metric_find(const char *key);
+/* Metric m's points.csv column name. */
+const char *runs_metric_column(int m);
+/* "rps, mbps, cpu, ...": every metric's short name, for messages. */
+const char *runs_metric_keys(void);
 
 struct runs_cell {
 	char *variant;
@@ -59,9 +57,8 @@ struct runs_cell {
 
 struct runs_run {
 	char *dir;
-	json_t *meta; /* run.json as read */
-	const char *id, *host, *kernel, *cpu, *topology, *commit, *when;
-	long cores;
+	json_t *meta;		  /* run.json as read */
+	struct results_meta info; /* its keys (cores -1 when it has none) */
 	struct runs_cell *cells;
 	size_t ncells;
 	size_t rows;  /* measured rows read */

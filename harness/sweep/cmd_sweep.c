@@ -7,8 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "results_meta.h"
 #include "sweep_opts.h"
-#include "sweep_results.h"
 #include "sweep_run.h"
 #include "topo.h"
 

@@ -18,7 +18,7 @@
 #include "sweep_corpus.h"
 #include "sweep_point.h"
 #include "sweep_proc.h"
-#include "sweep_results.h"
+#include "sweep_record.h"
 #include "sweep_run.h"
 
 struct progress {
@@ -99,7 +99,7 @@ int sweep_main(struct sweep_opts *o, char *run_dir_out, size_t len)
 	if (o->no_probes)
 		snprintf(probe_note, sizeof(probe_note), "off (--no-probes)");
 	sweep_signals();
-	if (results_open(o, err, sizeof(err))) {
+	if (sweep_record_open(o, err, sizeof(err))) {
 		ret = 2; /* the folder cannot take this run: nothing started */
 		goto cleanup;
 	}
@@ -119,7 +119,7 @@ int sweep_main(struct sweep_opts *o, char *run_dir_out, size_t len)
 		any_tls |= !o->variants[v].peer && !variant_is(&o->variants[v], "tls", "plain");
 	if (any_tls && sweep_tls_cert(corpus, err, sizeof(err)))
 		goto cleanup;
-	if (results_run_json(o, &topo, run_id, o->no_probes ? "proc" : "probe", probe_note, NULL, err,
+	if (sweep_record_run(o, &topo, run_id, o->no_probes ? "proc" : "probe", probe_note, NULL, err,
 			     sizeof(err)))
 		goto cleanup;
 
@@ -154,7 +154,7 @@ int sweep_main(struct sweep_opts *o, char *run_dir_out, size_t len)
 										   : o->conns[c],
 								.rep = rep};
 					struct point_result r;
-					if (results_done(&p)) {
+					if (sweep_record_done(&p)) {
 						pg.total--;
 						continue;
 					}
@@ -173,7 +173,7 @@ int sweep_main(struct sweep_opts *o, char *run_dir_out, size_t len)
 								"instead, "
 								"syscall/ctxsw/segment columns stay empty\n",
 								probe_note);
-							if (results_run_json(o, &topo, run_id, "proc",
+							if (sweep_record_run(o, &topo, run_id, "proc",
 									     probe_note, NULL, err,
 									     sizeof(err)))
 								goto cleanup;
@@ -187,7 +187,7 @@ int sweep_main(struct sweep_opts *o, char *run_dir_out, size_t len)
 					if (first_skip)
 						snprintf(skip_reason[v], sizeof(skip_reason[v]), "%s",
 							 r.reason);
-					if (results_write(o, &topo, &p, &r, err, sizeof(err))) {
+					if (sweep_record_point(o, &topo, &p, &r, err, sizeof(err))) {
 						free(r.sys_counts);
 						goto cleanup;
 					}
@@ -205,7 +205,7 @@ int sweep_main(struct sweep_opts *o, char *run_dir_out, size_t len)
 		time_t now = time(NULL);
 		char fin[32];
 		strftime(fin, sizeof(fin), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-		if (results_run_json(
+		if (sweep_record_run(
 			    o, &topo, run_id,
 			    o->no_probes || (probe_note[0] && strncmp(probe_note, "off", 3)) ? "proc"
 											     : "probe",
@@ -226,7 +226,7 @@ cleanup:
 			/* a leftover corpus in /tmp is harmless */
 		}
 	}
-	results_close();
+	sweep_record_close();
 	if (sweep_stop)
 		fprintf(stderr,
 			"wirelab sweep: interrupted; every finished point is in %s (wirelab sweep --resume "
