@@ -47,11 +47,11 @@ static int print_table(const char *dir)
 	char err[1024], sz[32];
 	const char **vs = NULL;
 	long *sizes = NULL, *conns = NULL;
-	int nv, ns, nc;
+	int nv, ns, nc, ret;
 
-	if (runs_load(dir, &run, err, sizeof(err))) {
+	if ((ret = runs_load(dir, &run, err, sizeof(err)))) {
 		fprintf(stderr, "wirelab demo: %s\n", err);
-		return -1;
+		return ret;
 	}
 	nv = runs_variants(&run, &vs);
 	ns = runs_sizes(&run, &sizes);

@@ -186,7 +186,7 @@ int runs_csv_col(const struct runs_csv *csv, const char *name)
 	for (size_t i = 0; i < csv->nfields[0]; i++)
 		if (!strcmp(csv->rows[0][i], name))
 			return (int)i;
-	return -1;
+	return -ENOENT;
 }
 
 void runs_csv_free(struct runs_csv *csv)

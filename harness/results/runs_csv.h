@@ -14,7 +14,7 @@ struct runs_csv {
  * mid-write) and have as many fields as the header. Returns 0, or -errno /
  * -EINVAL with a message in err. */
 int runs_csv_read(const char *path, struct runs_csv *csv, char *err, size_t errlen);
-/* Index of the header column named name, or -1. */
+/* Index of the header column named name, or -ENOENT. */
 int runs_csv_col(const struct runs_csv *csv, const char *name);
 void runs_csv_free(struct runs_csv *csv);
 #endif

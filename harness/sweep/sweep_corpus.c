@@ -20,6 +20,7 @@ int sweep_corpus(const char *dir, const long *sizes, int n, char *err, size_t er
 {
 	static uint64_t buf[8192];
 	char path[PATH_MAX + 32];
+	int ret;
 
 	for (int i = 0; i < n; i++) {
 		uint64_t x = 0x9e3779b97f4a7c15ULL ^ (uint64_t)sizes[i];
@@ -51,8 +52,9 @@ int sweep_corpus(const char *dir, const long *sizes, int n, char *err, size_t er
 	}
 	return 0;
 fail:
-	snprintf(err, errlen, "corpus %s: %s", path, strerror(errno));
-	return -1;
+	ret = errno ? -errno : -EIO;
+	snprintf(err, errlen, "corpus %s: %s", path, strerror(-ret));
+	return ret;
 }
 
 int sweep_tls_cert(const char *dir, char *err, size_t errlen)

@@ -3,20 +3,17 @@
  * before a namespace or a process exists, and a bad one is named.
  */
 #include <errno.h>
-#include <fnmatch.h>
 #include <getopt.h>
 #include <limits.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "peer_config.h"
-#include "runs.h"
 #include "sweep_opts.h"
+#include "sweep_values.h"
+#include "sweep_variants.h"
 
 const char *const topo_names[] = {"loopback", "netns", "ssh", "vm"};
 
@@ -131,253 +128,6 @@ int sweep_self_dir(char *buf, size_t len)
 	return 0;
 }
 
-static int is_built(const struct sweep_opts *o, const char *v)
-{
-	char path[PATH_MAX];
-
-	if (snprintf(path, sizeof(path), "%s/%s/wirelab-httpd", o->build, v) >= (int)sizeof(path))
-		return 0;
-	return !access(path, X_OK);
-}
-
-static int add_variant(struct sweep_opts *o, const struct variant *v, char *err, size_t errlen)
-{
-	for (int i = 0; i < o->nvariants; i++)
-		if (!strcmp(o->variants[i].name, v->name))
-			return 0;
-	if (o->nvariants == SWEEP_MAX_VARIANTS) {
-		snprintf(err, errlen, "--variants: more than %d", SWEEP_MAX_VARIANTS);
-		return -E2BIG;
-	}
-	o->variants[o->nvariants++] = *v;
-	return 0;
-}
-
-/* One name, glob or "all" of --variants: every match that is built. */
-static int resolve_one(struct sweep_opts *o, const char *tok, char *err, size_t errlen)
-{
-	int matched = 0, built = 0, ret = 0;
-	struct variant v;
-	char why[512];
-
-	if (!strcmp(tok, "all") || strpbrk(tok, "*?[")) {
-		for (int i = 0; i < variant_count() && !ret; i++) {
-			const struct variant *c = variant_nth(i);
-			if (strcmp(tok, "all") && fnmatch(tok, c->name, 0))
-				continue;
-			matched = 1;
-			if (is_built(o, c->name) && (built = 1))
-				ret = add_variant(o, c, err, errlen);
-		}
-		if (ret)
-			return ret;
-		if (!strcmp(tok, "all") && !built) {
-			snprintf(err, errlen, "--variants all: no variant is built under %s (run make)",
-				 o->build);
-			return -ENOENT;
-		}
-		if (!matched) {
-			snprintf(err, errlen, "--variants: '%s' matches no variant", tok);
-			return -EINVAL;
-		}
-		if (!built) {
-			snprintf(err, errlen,
-				 "--variants: '%s' matches only variants that are not built (make)", tok);
-			return -ENOENT;
-		}
-		return 0;
-	}
-	if (variant_parse(tok, &v, why, sizeof(why))) {
-		snprintf(err, errlen, "--variants: '%s' is not a variant: %s", tok, why);
-		return -EINVAL;
-	}
-	if (!is_built(o, tok)) {
-		snprintf(err, errlen,
-			 "--variants: '%s' is a valid variant but is not built (%s/%s/wirelab-httpd missing; "
-			 "make VARIANT=%s)",
-			 tok, o->build, tok, tok);
-		return -ENOENT;
-	}
-	return add_variant(o, &v, err, errlen);
-}
-
-static int resolve_variants(struct sweep_opts *o, const char *list, char *err, size_t errlen)
-{
-	char *copy = strdup(list), *save = NULL, *tok;
-	int ret = 0;
-
-	if (!copy)
-		return -ENOMEM;
-	for (tok = strtok_r(copy, ",", &save); tok && !ret; tok = strtok_r(NULL, ",", &save))
-		ret = resolve_one(o, tok, err, errlen);
-	free(copy);
-	return ret;
-}
-
-/* --peers: each a peer of the table, installed */
-static int resolve_peers(struct sweep_opts *o, const char *list, char *err, size_t errlen)
-{
-	char *copy = strdup(list), *save = NULL, *tok, bin[PATH_MAX];
-	struct variant v;
-	int ret = 0;
-
-	if (!copy)
-		return -ENOMEM;
-	for (tok = strtok_r(copy, ",", &save); tok && !ret; tok = strtok_r(NULL, ",", &save)) {
-		if (variant_peer(tok, &v)) {
-			snprintf(err, errlen, "--peers: '%s' is not a peer (%s)", tok, variant_peer_names());
-			ret = -EINVAL;
-		} else if (peer_binary(v.name, bin, sizeof(bin))) {
-			snprintf(err, errlen, "--peers: %s is not installed (%s; scripts/install-deps)", tok,
-				 bin);
-			ret = -ENOENT;
-		} else {
-			int before = o->nvariants;
-			ret = add_variant(o, &v, err, errlen);
-			o->npeers += o->nvariants - before;
-		}
-	}
-	free(copy);
-	return ret;
-}
-
-static int parse_one(int sizes, const char *s, long *v)
-{
-	char *end;
-
-	if (sizes)
-		return runs_parse_size(s, v);
-	errno = 0;
-	*v = strtol(s, &end, 10);
-	return errno || !*s || *end ? -EINVAL : 0;
-}
-
-/*
- * A list of positive numbers: "a,b,c" or a geometric range "lo..hi*f"
- * (lo, lo*f, ... up to hi). Sizes take k/m/g suffixes (binary).
- */
-static int parse_list(const char *opt, const char *s, int sizes, long *out, int max, long lo_ok, long hi_ok,
-		      char *err, size_t errlen)
-{
-	char *copy = strdup(s), *save = NULL, *tok;
-	int n = 0, ret = -EINVAL;
-
-	if (!copy)
-		return -ENOMEM;
-	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		char *dots = strstr(tok, ".."), *star = NULL;
-		long lo, hi, f = 0;
-
-		if (dots) {
-			*dots = 0;
-			star = strchr(dots + 2, '*');
-			if (!star)
-				goto bad;
-			*star = 0;
-			char *end;
-			f = strtol(star + 1, &end, 10);
-			if (*end || f < 2)
-				goto bad;
-		}
-		if (parse_one(sizes, tok, &lo))
-			goto bad;
-		hi = lo;
-		if (dots && (parse_one(sizes, dots + 2, &hi) || hi < lo))
-			goto bad;
-		if (lo < lo_ok || hi > hi_ok) {
-			snprintf(err, errlen, "%s '%s': values must lie in %ld..%ld", opt, s, lo_ok, hi_ok);
-			goto cleanup;
-		}
-		for (long v = lo; v <= hi; v = f ? v * f : hi + 1) {
-			if (n == max) {
-				snprintf(err, errlen, "%s '%s': more than %d values", opt, s, max);
-				goto cleanup;
-			}
-			for (int i = 0; i < n; i++)
-				if (out[i] == v)
-					goto dup;
-			out[n++] = v;
-		dup:
-			if (!f)
-				break;
-		}
-	}
-	if (!n)
-		goto bad;
-	ret = n;
-	goto cleanup;
-bad:
-	snprintf(err, errlen, "%s '%s': expected a list such as %s or a range such as %s", opt, s,
-		 sizes ? "1k,64k,1m" : "1,64", sizes ? "1k..16m*4" : "1..256*4");
-cleanup:
-	free(copy);
-	return ret;
-}
-
-static int parse_int(const char *opt, const char *s, long lo, long hi, int *out, char *err, size_t errlen)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || !*s || (*end && strcmp(end, "s")) || v < lo || v > hi) {
-		snprintf(err, errlen, "%s '%s': expected a whole number in %ld..%ld", opt, s, lo, hi);
-		return -EINVAL;
-	}
-	*out = (int)v;
-	return 0;
-}
-
-int sweep_parse_cpus(const char *s, int *cpus, int max)
-{
-	int n = 0;
-	const char *p = s;
-
-	while (*p) {
-		char *end;
-		long a = strtol(p, &end, 10), b;
-		if (end == p || a < 0)
-			return -EINVAL;
-		b = a;
-		if (*end == '-') {
-			p = end + 1;
-			b = strtol(p, &end, 10);
-			if (end == p || b < a)
-				return -EINVAL;
-		}
-		for (long c = a; c <= b; c++) {
-			if (n == max || c >= CPU_SETSIZE)
-				return -EINVAL;
-			cpus[n++] = (int)c;
-		}
-		if (*end == ',')
-			end++;
-		else if (*end)
-			return -EINVAL;
-		p = end;
-	}
-	return n ? n : -EINVAL;
-}
-
-static int check_cpus(const char *opt, const char *s, int *list, int *n, char *err, size_t errlen)
-{
-	long online = sysconf(_SC_NPROCESSORS_ONLN);
-
-	*n = sweep_parse_cpus(s, list, SWEEP_MAX_CPUS);
-	if (*n < 0) {
-		snprintf(err, errlen, "%s '%s': expected a CPU list such as 0 or 0,2-3", opt, s);
-		return -EINVAL;
-	}
-	for (int i = 0; i < *n; i++)
-		if (list[i] >= online) {
-			snprintf(err, errlen, "%s '%s': CPU %d is not online (%ld CPUs)", opt, s, list[i],
-				 online);
-			return -EINVAL;
-		}
-	return 0;
-}
-
 /* Namespaces need root and a working `ip netns`. */
 static int can_netns(void)
 {
@@ -401,21 +151,6 @@ static int on_path(const char *name)
 	}
 	free(copy);
 	return found;
-}
-
-static int check_rate(const char *s)
-{
-	char *end;
-	double v = strtod(s, &end);
-	static const char *const units[] = {"bit", "kbit", "mbit", "gbit", "tbit",
-					    "bps", "kbps", "mbps", "gbps"};
-
-	if (end == s || v <= 0)
-		return -EINVAL;
-	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-		if (!strcmp(end, units[i]))
-			return 0;
-	return -EINVAL;
 }
 
 int sweep_opts_parse(int argc, char **argv, struct sweep_opts *o, char *err, size_t errlen)
@@ -453,11 +188,11 @@ int sweep_opts_parse(int argc, char **argv, struct sweep_opts *o, char *err, siz
 			conns = a;
 			break;
 		case O_THREADS:
-			if (parse_int("--threads", a, 1, 64, &o->threads, err, errlen))
+			if (sweep_parse_int("--threads", a, 1, 64, &o->threads, err, errlen))
 				return -EINVAL;
 			break;
 		case O_DURATION:
-			if (parse_int("--duration", a, 1, 3600, &o->duration, err, errlen))
+			if (sweep_parse_int("--duration", a, 1, 3600, &o->duration, err, errlen))
 				return -EINVAL;
 			break;
 		case O_WARMUP: {
@@ -471,7 +206,7 @@ int sweep_opts_parse(int argc, char **argv, struct sweep_opts *o, char *err, siz
 			break;
 		}
 		case O_REPS:
-			if (parse_int("--reps", a, 1, 100, &o->reps, err, errlen))
+			if (sweep_parse_int("--reps", a, 1, 100, &o->reps, err, errlen))
 				return -EINVAL;
 			break;
 		case O_CLOSE:
@@ -481,7 +216,7 @@ int sweep_opts_parse(int argc, char **argv, struct sweep_opts *o, char *err, siz
 			topo = a;
 			break;
 		case O_RATE:
-			if (check_rate(a) || strlen(a) >= sizeof(o->link_rate)) {
+			if (sweep_check_rate(a) || strlen(a) >= sizeof(o->link_rate)) {
 				snprintf(err, errlen,
 					 "--link-rate '%s': expected a rate such as 1gbit or 100mbit", a);
 				return -EINVAL;
@@ -489,7 +224,7 @@ int sweep_opts_parse(int argc, char **argv, struct sweep_opts *o, char *err, siz
 			snprintf(o->link_rate, sizeof(o->link_rate), "%s", a);
 			break;
 		case O_MTU:
-			if (parse_int("--mtu", a, 68, 65535, &o->mtu, err, errlen))
+			if (sweep_parse_int("--mtu", a, 68, 65535, &o->mtu, err, errlen))
 				return -EINVAL;
 			break;
 		case O_OFFLOADS:
@@ -563,16 +298,19 @@ int sweep_opts_parse(int argc, char **argv, struct sweep_opts *o, char *err, siz
 		snprintf(err, errlen, "unexpected argument '%s'", argv[optind]);
 		return -EINVAL;
 	}
-	if ((ret = parse_list("--sizes", sizes, 1, o->sizes, SWEEP_MAX_SIZES, 0, 1L << 30, err, errlen)) < 0)
+	if ((ret = sweep_parse_list("--sizes", sizes, 1, o->sizes, SWEEP_MAX_SIZES, 0, 1L << 30, err,
+				    errlen)) < 0)
 		return ret;
 	o->nsizes = ret;
-	if ((ret = parse_list("--conns", conns, 0, tmp, SWEEP_MAX_CONNS, 1, 100000, err, errlen)) < 0)
+	if ((ret = sweep_parse_list("--conns", conns, 0, tmp, SWEEP_MAX_CONNS, 1, 100000, err, errlen)) < 0)
 		return ret;
 	o->nconns = ret;
 	for (int i = 0; i < ret; i++)
 		o->conns[i] = (int)tmp[i];
-	if (check_cpus("--server-cpus", o->server_cpus, o->server_cpu_list, &o->nserver_cpus, err, errlen) ||
-	    check_cpus("--client-cpus", o->client_cpus, o->client_cpu_list, &o->nclient_cpus, err, errlen))
+	if (sweep_check_cpus("--server-cpus", o->server_cpus, o->server_cpu_list, &o->nserver_cpus, err,
+			     errlen) ||
+	    sweep_check_cpus("--client-cpus", o->client_cpus, o->client_cpu_list, &o->nclient_cpus, err,
+			     errlen))
 		return -EINVAL;
 	if (!topo)
 		o->topology = o->nclient_hosts ? TOPO_SSH : can_netns() ? TOPO_NETNS : TOPO_LOOPBACK;
@@ -637,9 +375,9 @@ int sweep_opts_parse(int argc, char **argv, struct sweep_opts *o, char *err, siz
 			return -ENOENT;
 		}
 	}
-	if ((ret = resolve_variants(o, variants, err, errlen)))
+	if ((ret = sweep_resolve_variants(o, variants, err, errlen)))
 		return ret;
-	if (peers && (ret = resolve_peers(o, peers, err, errlen)))
+	if (peers && (ret = sweep_resolve_peers(o, peers, err, errlen)))
 		return ret;
 	return 0;
 }

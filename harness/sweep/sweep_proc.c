@@ -172,7 +172,9 @@ int sweep_sh(char *err, size_t errlen, const char *fmt, ...)
 	pid = sweep_spawn(&s);
 	if (pid < 0) {
 		snprintf(err, errlen, "fork: %s", strerror((int)-pid));
-		return -1;
+		if (fd >= 0)
+			unlink(errf);
+		return (int)pid;
 	}
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
@@ -181,7 +183,7 @@ int sweep_sh(char *err, size_t errlen, const char *fmt, ...)
 		sweep_tail(errf, tail, sizeof(tail));
 		snprintf(err, errlen, "'%s' failed: %s", cmd, tail[0] ? tail : "no message");
 		unlink(errf);
-		return -1;
+		return -EIO;
 	}
 	unlink(errf);
 	return 0;

@@ -28,7 +28,8 @@ pid_t sweep_spawn(const struct sweep_child_spec *s);
 int sweep_wait(pid_t pid, int timeout_ms, int *status);
 /* SIGTERM the group, then SIGKILL after grace_ms; reaps. Returns the status. */
 int sweep_kill(pid_t pid, int grace_ms);
-/* Run a shell command, stderr captured into err; 0 or -errno. */
+/* Run a shell command; 0, or -errno with what failed in err (-EIO: the
+ * command exited non-zero, its last stderr line in err). */
 int sweep_sh(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* The last non-empty line of a file (at most len-1 bytes). */
 void sweep_tail(const char *path, char *buf, size_t len);

@@ -25,17 +25,19 @@
 #define SRV_READY_MS 10000 /* generous: the machine may be busy */
 #define SRV_STOP_MS  3000
 
-/* A free TCP port on addr in this namespace (loopback, ssh). */
+/* A free TCP port on addr in this namespace (loopback, ssh), or -errno. */
 static int free_port(const char *addr)
 {
 	struct sockaddr_in sa = {.sin_family = AF_INET};
 	socklen_t len = sizeof(sa);
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), port = -1;
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), port;
 
 	inet_pton(AF_INET, addr, &sa.sin_addr);
 	if (fd >= 0 && !bind(fd, (struct sockaddr *)&sa, sizeof(sa)) &&
 	    !getsockname(fd, (struct sockaddr *)&sa, &len))
 		port = ntohs(sa.sin_port);
+	else
+		port = -errno;
 	if (fd >= 0)
 		close(fd);
 	return port;
@@ -90,16 +92,21 @@ static void collect_pids(struct sweep_srv *s, int pid)
 	fclose(f);
 }
 
-/* Poll until ready; 0 ready, 1 refused (exited non-zero at once), -1 failed. */
+/* Poll until ready; 0 ready, 1 refused (exited non-zero at once), or
+ * -errno: -ECHILD it died otherwise, -ETIMEDOUT not ready in time, -EINTR
+ * the sweep was stopped. */
 static int wait_ready(struct sweep_srv *s, const struct topo *t, int ours, char *err, size_t errlen)
 {
 	char out_path[PATH_MAX + 8], line[512];
 	pid_t check = -1;
-	int status, ret = -1;
+	int status, ret = -ETIMEDOUT;
 
 	snprintf(out_path, sizeof(out_path), "%s/out", s->dir);
-	if (!ours)
-		check = spawn_port_check(t->srv_ns, t->srv_addr, s->port, SRV_READY_MS);
+	if (!ours && (check = spawn_port_check(t->srv_ns, t->srv_addr, s->port, SRV_READY_MS)) < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "fork: %s", strerror(-ret));
+		return ret;
+	}
 	for (double end = sweep_now() + SRV_READY_MS / 1000.0; sweep_now() < end && !sweep_stop;
 	     sweep_sleep_ms(10)) {
 		if (waitpid(s->pid, &status, WNOHANG) == s->pid) {
@@ -108,7 +115,7 @@ static int wait_ready(struct sweep_srv *s, const struct topo *t, int ours, char 
 			sweep_tail(s->err_path, line, sizeof(line));
 			sweep_status_str(status, how, sizeof(how));
 			snprintf(err, errlen, "%s at start-up: %s", how, line[0] ? line : "no message");
-			ret = WIFEXITED(status) && WEXITSTATUS(status) ? 1 : -1;
+			ret = WIFEXITED(status) && WEXITSTATUS(status) ? 1 : -ECHILD;
 			goto cleanup;
 		}
 		if (ours) {
@@ -142,6 +149,8 @@ static int wait_ready(struct sweep_srv *s, const struct topo *t, int ours, char 
 			break;
 		}
 	}
+	if (sweep_stop)
+		ret = -EINTR;
 	snprintf(err, errlen, "%s", sweep_stop ? "interrupted" : "not ready within 10 s");
 cleanup:
 	if (check > 0) {
@@ -163,17 +172,18 @@ int sweep_srv_start(struct sweep_srv *s, const struct sweep_opts *o, const struc
 	memset(s, 0, sizeof(*s));
 	snprintf(s->dir, sizeof(s->dir), "/tmp/wirelab-srv-%d-XXXXXX", (int)getpid());
 	if (!mkdtemp(s->dir)) {
-		snprintf(err, errlen, "mkdtemp: %s", strerror(errno));
-		return -1;
+		ret = -errno;
+		snprintf(err, errlen, "mkdtemp: %s", strerror(-ret));
+		s->dir[0] = 0;
+		return ret;
 	}
-	if (snprintf(s->err_path, sizeof(s->err_path), "%s/err", s->dir) >= (int)sizeof(s->err_path))
-		return -1;
+	snprintf(s->err_path, sizeof(s->err_path), "%s/err", s->dir);
 	snprintf(out_path, sizeof(out_path), "%s/out", s->dir);
 	/* in a namespace of our own the port is ours; elsewhere ask the kernel */
 	s->port = t->kind == TOPO_NETNS ? 8080 : ours ? 0 : free_port(t->listen_addr);
 	if (s->port < 0) {
-		snprintf(err, errlen, "no free port on %s", t->listen_addr);
-		return -1;
+		snprintf(err, errlen, "no free port on %s: %s", t->listen_addr, strerror(-s->port));
+		return s->port;
 	}
 	if (ours) {
 		snprintf(bin, sizeof(bin), "%s/%s/wirelab-httpd", o->build, variant->name);
@@ -199,9 +209,9 @@ int sweep_srv_start(struct sweep_srv *s, const struct sweep_opts *o, const struc
 			argv[n++] = key;
 		}
 		argv[n] = NULL;
-	} else if (peer_config(variant->name, s->dir, root, t->listen_addr, s->port, o, argv, 40, err,
-			       errlen))
-		return -1;
+	} else if ((ret = peer_config(variant->name, s->dir, root, t->listen_addr, s->port, o, argv, 40, err,
+				      errlen)))
+		return ret;
 	struct sweep_child_spec cs = {.argv = argv,
 				      .netns = t->srv_ns,
 				      .cpus = o->server_cpu_list,
@@ -211,9 +221,10 @@ int sweep_srv_start(struct sweep_srv *s, const struct sweep_opts *o, const struc
 				      .cwd = s->dir};
 	s->pid = sweep_spawn(&cs);
 	if (s->pid < 0) {
-		snprintf(err, errlen, "fork: %s", strerror((int)-s->pid));
+		ret = (int)s->pid;
+		snprintf(err, errlen, "fork: %s", strerror(-ret));
 		s->pid = 0;
-		return -1;
+		return ret;
 	}
 	ret = wait_ready(s, t, ours, err, errlen);
 	if (!ret)

@@ -14,7 +14,7 @@ struct sweep_srv {
 	pid_t pid;
 	int port;
 	char dir[PATH_MAX]; /* scratch: logs, peer config */
-	char err_path[PATH_MAX];
+	char err_path[PATH_MAX + 8];
 	int pids[64];
 	int npids;
 };

@@ -41,7 +41,7 @@ static int parse_out(const char *path, struct wrk_result *r, char *err, size_t e
 	memset(r, 0, sizeof(*r));
 	if (!f) {
 		snprintf(err, errlen, "no wrk output");
-		return -1;
+		return -ENOENT;
 	}
 	while (fgets(line, sizeof(line), f)) {
 		if (!strncmp(line, "WIRELAB_JSON ", 13)) {
@@ -56,7 +56,7 @@ static int parse_out(const char *path, struct wrk_result *r, char *err, size_t e
 	fclose(f);
 	if (!j) {
 		snprintf(err, errlen, "wrk printed no summary");
-		return -1;
+		return -EPROTO;
 	}
 	json_t *e = json_object_get(j, "errors"), *l = json_object_get(j, "latency_us");
 #define JI(o, k) ((uint64_t)json_integer_value(json_object_get(o, k)))
@@ -155,9 +155,9 @@ int sweep_wrk_run(const struct sweep_opts *o, const struct topo *t, const struct
 		snprintf(j->err, sizeof(j->err), "/tmp/wirelab-wrk-%d-%d.err", (int)getpid(), h);
 		j->pid = start_one(o, t, j, h, url, seconds);
 		if (j->pid < 0) {
-			snprintf(err, errlen, "fork: %s", strerror((int)-j->pid));
+			ret = (int)j->pid;
+			snprintf(err, errlen, "fork: %s", strerror(-ret));
 			j->pid = 0;
-			ret = -1;
 		}
 	}
 	double t0 = sweep_now();
@@ -178,7 +178,7 @@ int sweep_wrk_run(const struct sweep_opts *o, const struct topo *t, const struct
 			snprintf(err, errlen, "%s",
 				 sweep_stop ? "interrupted" : "wrk did not finish in time");
 			j->pid = 0;
-			ret = -1;
+			ret = sweep_stop ? -EINTR : -ETIMEDOUT;
 			continue;
 		}
 		j->pid = 0;
@@ -196,7 +196,7 @@ int sweep_wrk_run(const struct sweep_opts *o, const struct topo *t, const struct
 			snprintf(err, errlen, "%s%s%s%s (%s): %s", t->kind == TOPO_SSH ? "on " : "",
 				 t->kind == TOPO_SSH ? o->client_hosts[h] : "",
 				 t->kind == TOPO_SSH ? ": " : "", why, how, tail[0] ? tail : "no message");
-			ret = -1;
+			ret = -EIO;
 			continue;
 		}
 		double cap = t->kind == TOPO_SSH	    ? j->threads

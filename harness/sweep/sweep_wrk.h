@@ -20,8 +20,10 @@ struct wrk_result {
 	double client_busy;  /* of the cores it could use, 0..1 (max over hosts) */
 };
 
-/* 0, or -errno with wrk's status and last stderr line in err. stop_after > 0
- * (warm-up): stop wrk after that many seconds and keep no figures. */
+/* 0, or -errno with what happened in err: -EIO wrk failed or printed no
+ * summary (its status and last stderr line), -ETIMEDOUT it did not finish,
+ * -EINTR the sweep was stopped. stop_after > 0 (warm-up): stop wrk after
+ * that many seconds and keep no figures. */
 int sweep_wrk_run(const struct sweep_opts *o, const struct topo *t, const struct sweep_point *p, int port,
 		  int tls, int seconds, double stop_after, struct wrk_result *r, char *err, size_t errlen);
 #endif

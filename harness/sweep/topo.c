@@ -3,6 +3,7 @@
  * 127.0.0.1 (the kernel's loopback shortcuts apply; the banner says so);
  * netns: topo_netns.c; ssh: topo_ssh.c.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +38,7 @@ int topo_up(struct topo *t, const struct sweep_opts *o, char *err, size_t errlen
 		return topo_ssh_up(t, o, err, errlen);
 	default:
 		snprintf(err, errlen, "topology %s is not implemented", topo_names[o->topology]);
-		return -1;
+		return -ENOTSUP;
 	}
 }
 

@@ -24,7 +24,7 @@
 int topo_netns_up(struct topo *t, const struct sweep_opts *o, char *err, size_t errlen)
 {
 	const char *ns[2], *addr[2] = {NETNS_SRV_ADDR, NETNS_CLI_ADDR};
-	int pid = (int)getpid();
+	int pid = (int)getpid(), ret;
 
 	snprintf(t->srv_ns, sizeof(t->srv_ns), "wl%ds", pid);
 	snprintf(t->cli_ns, sizeof(t->cli_ns), "wl%dc", pid);
@@ -33,28 +33,29 @@ int topo_netns_up(struct topo *t, const struct sweep_opts *o, char *err, size_t 
 	ns[0] = t->srv_ns;
 	ns[1] = t->cli_ns;
 	t->up = 1; /* from here on, topo_down cleans whatever exists */
-	if (sweep_sh(err, errlen, "ip netns add %s && ip netns add %s", ns[0], ns[1]) ||
-	    sweep_sh(err, errlen, "ip link add %s netns %s type veth peer name %s netns %s", t->veth[0],
-		     ns[0], t->veth[1], ns[1]))
-		return -1;
+	if ((ret = sweep_sh(err, errlen, "ip netns add %s && ip netns add %s", ns[0], ns[1])) ||
+	    (ret = sweep_sh(err, errlen, "ip link add %s netns %s type veth peer name %s netns %s",
+			    t->veth[0], ns[0], t->veth[1], ns[1])))
+		return ret;
 	for (int i = 0; i < 2; i++) {
-		if (sweep_sh(err, errlen, "ip -n %s addr add %s/30 dev %s && ip -n %s link set lo up", ns[i],
-			     addr[i], t->veth[i], ns[i]))
-			return -1;
-		if (o->mtu && sweep_sh(err, errlen, "ip -n %s link set %s mtu %d", ns[i], t->veth[i], o->mtu))
-			return -1;
+		const char *on = o->offloads ? "on" : "off";
+		if ((ret = sweep_sh(err, errlen, "ip -n %s addr add %s/30 dev %s && ip -n %s link set lo up",
+				    ns[i], addr[i], t->veth[i], ns[i])))
+			return ret;
+		if (o->mtu &&
+		    (ret = sweep_sh(err, errlen, "ip -n %s link set %s mtu %d", ns[i], t->veth[i], o->mtu)))
+			return ret;
 		if (o->offloads >= 0 &&
-		    sweep_sh(err, errlen, "ip netns exec %s ethtool -K %s tso %s gso %s gro %s", ns[i],
-			     t->veth[i], o->offloads ? "on" : "off", o->offloads ? "on" : "off",
-			     o->offloads ? "on" : "off"))
-			return -1;
-		if (sweep_sh(err, errlen, "ip -n %s link set %s up", ns[i], t->veth[i]))
-			return -1;
+		    (ret = sweep_sh(err, errlen, "ip netns exec %s ethtool -K %s tso %s gso %s gro %s", ns[i],
+				    t->veth[i], on, on, on)))
+			return ret;
+		if ((ret = sweep_sh(err, errlen, "ip -n %s link set %s up", ns[i], t->veth[i])))
+			return ret;
 		if (o->link_rate[0] &&
-		    sweep_sh(err, errlen,
-			     "ip netns exec %s tc qdisc replace dev %s root tbf rate %s " NETNS_TBF, ns[i],
-			     t->veth[i], o->link_rate))
-			return -1;
+		    (ret = sweep_sh(err, errlen,
+				    "ip netns exec %s tc qdisc replace dev %s root tbf rate %s " NETNS_TBF,
+				    ns[i], t->veth[i], o->link_rate)))
+			return ret;
 	}
 	snprintf(t->srv_addr, sizeof(t->srv_addr), NETNS_SRV_ADDR);
 	snprintf(t->listen_addr, sizeof(t->listen_addr), NETNS_SRV_ADDR);

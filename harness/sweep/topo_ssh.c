@@ -14,16 +14,18 @@
 int topo_ssh_up(struct topo *t, const struct sweep_opts *o, char *err, size_t errlen)
 {
 	char cfg[PATH_MAX + 8] = "";
+	int ret;
 
 	if (o->ssh_config[0])
 		snprintf(cfg, sizeof(cfg), "-F '%s'", o->ssh_config);
 	for (int i = 0; i < o->nclient_hosts; i++)
-		if (sweep_sh(err, errlen,
+		if ((ret = sweep_sh(
+			     err, errlen,
 			     "ssh %s -o BatchMode=yes %s 'command -v wrk >/dev/null || { echo no wrk on the "
 			     "client >&2; exit 1; }; "
 			     "cat > /tmp/wirelab-summary-%d.lua' < '%s'",
-			     cfg, o->client_hosts[i], (int)getpid(), o->lua))
-			return -1;
+			     cfg, o->client_hosts[i], (int)getpid(), o->lua)))
+			return ret;
 	snprintf(t->srv_addr, sizeof(t->srv_addr), "%s", o->server_addr);
 	snprintf(t->listen_addr, sizeof(t->listen_addr), "%s", o->server_addr);
 	int n = snprintf(t->settings, sizeof(t->settings), "ssh: server %s here, wrk on", o->server_addr);
