@@ -9,6 +9,7 @@
  */
 WL_CMD(probe, "count a running process's syscalls, CPU time, context switches and packets")
 WL_CMD(plot, "draw a run's graphs (SVG and PNG) into RUN/plots/")
+WL_CMD(table, "a run's medians per variant, size and concurrency, as a text table")
 WL_CMD(pick, "the best variant for a workload, and whether it beats the runner-up")
 WL_CMD(check, "regressions and improvements between two runs (exit 1 on a regression)")
 WL_CMD(report, "RUN/report.html: plots, settings, decision table, notes")

@@ -36,6 +36,10 @@ void report_html_text(FILE *f, const char *s);
 /* The syscall breakdown table of the report (nothing without syscalls.csv). */
 void report_syscalls_html(FILE *f, const struct runs_run *run);
 
+/* The medians table of `wirelab table` (req/s, MB/s, p99, CPU, core time,
+ * syscalls per request per cell), then the run's notes; 0 or -ENOMEM. */
+int report_table(FILE *f, const struct runs_run *run);
+
 /* A sentence on what alpha can detect with n1 vs n2 repetitions. */
 void report_power_note(FILE *f, size_t n1, size_t n2, double alpha);
 

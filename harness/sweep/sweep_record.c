@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -24,6 +25,11 @@ _Static_assert(RESULTS_NAXES == VARIANT_NAXES, "points.csv has a column per axis
 
 int sweep_record_open(const struct sweep_opts *o, char *err, size_t errlen)
 {
+	if (mkdir(o->out, 0755) && errno != EEXIST) {
+		int ret = -errno;
+		snprintf(err, errlen, "--out %s: %s", o->out, strerror(-ret));
+		return ret;
+	}
 	return results_points_open(o->out, o->resume, err, errlen);
 }
 
