@@ -59,3 +59,20 @@ format-harness:
 	clang-format -i $(HARNESS_C_FILES)
 format-check-harness:
 	$(Q)clang-format --dry-run -Werror $(HARNESS_C_FILES)
+
+# make docs-generated: the parts of docs/*.md that wirelab prints, between
+# "<!-- generated: build/wirelab ARGS -->" (or "generated (code):", for
+# output shown as a code block) and "<!-- end generated -->", run again and
+# put back; tests/results/test_docs fails when one is stale.
+.PHONY: docs-generated
+docs-generated: $(BUILD)/wirelab
+	$(Q)for f in docs/*.md; do \
+	  awk -v build=$(BUILD) '/^<!-- end generated -->$$/ { skip = 0 } \
+	    !skip { print } \
+	    /^<!-- generated( \(code\))?: build\/wirelab [^;|&<>`$$]* -->$$/ { \
+	      code = index($$0, "(code)") > 0; cmd = $$0; \
+	      sub(/^<!-- generated( \(code\))?: build/, build, cmd); sub(/ -->$$/, "", cmd); \
+	      if (code) print "```"; \
+	      while ((cmd | getline l) > 0) print l; close(cmd); \
+	      if (code) print "```"; skip = 1 }' \
+	    "$$f" > "$$f.tmp" && mv "$$f.tmp" "$$f"; done

@@ -2,7 +2,7 @@
  * cmd_format: `wirelab format`: the results format as Markdown, from the
  * tables the writer and the reader use (results_cols.c, results_meta.c).
  * docs/results-format.md holds this output between its markers, and
- * tests/results/test_format fails when the two differ. A subcommand of its
+ * tests/results/test_docs fails when the two differ. A subcommand of its
  * own rather than a sweep option: the format is the results layer's, read
  * by plot, pick, check and report as much as written by the sweep.
  */
