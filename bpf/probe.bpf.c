@@ -215,15 +215,15 @@ int BPF_PROG(wl_xmit, const struct sk_buff *skb, const struct net_device *dev)
 	t = bpf_map_lookup_elem(&wl_tx, &zero);
 	if (!t)
 		return 0;
-	sh = (struct skb_shared_info *)(skb->head + skb->end);
+	/* head and data as plain numbers: since Linux 6.x the verifier types
+	 * them as untrusted memory and refuses arithmetic between the two */
+	bpf_probe_read_kernel(&head, sizeof(head), &skb->head);
+	bpf_probe_read_kernel(&data, sizeof(data), &skb->data);
+	sh = (struct skb_shared_info *)(head + skb->end);
 	bpf_probe_read_kernel(&gso_segs, sizeof(gso_segs), &sh->gso_segs);
 	segs = gso_segs ? gso_segs : 1;
 	/* link, IP and TCP headers: each segment carries its own copy */
-	bpf_probe_read_kernel(&doff, 1, skb->head + skb->transport_header + 12);
-	/* the pointers as numbers: newer verifiers type skb->data and
-	 * skb->head as untrusted memory and refuse pointer - pointer */
-	bpf_probe_read_kernel(&head, sizeof(head), &skb->head);
-	bpf_probe_read_kernel(&data, sizeof(data), &skb->data);
+	bpf_probe_read_kernel(&doff, 1, (void *)(head + skb->transport_header + 12));
 	hdr = skb->transport_header - (data - head) + (doff >> 4) * 4;
 	if (hdr > len)
 		hdr = len;

@@ -32,19 +32,20 @@ harness_incs = $(if $(filter top,$(1)),-Iharness) \
   $(addprefix -Iharness/,$(filter-out top,$(1)) $(if $(filter undefined,$(origin HARNESS_USES_$(1))),common,$(HARNESS_USES_$(1))))
 HARNESS_CFLAGS = $(CFLAGS) $(BASEFLAGS) $(call harness_incs,$(call harness_layer,$(1))) $(HARNESS_GENINC)
 
-# one quiet-output line per step: $(call harness_msg,CC,$@)
-harness_msg = @$(if $(Q),printf '  %-7s %s\n' '$(1)' '$(2)')
+# one quiet-output line per step, $(call msg,TAG,target); the top-level
+# Makefile may define it first
+msg ?= @$(if $(Q),printf '  %-7s %s\n' '$(1)' '$(2)')
 
 $(BUILD)/harness/%.o: harness/%.c
 	@mkdir -p $(@D)
-	$(call harness_msg,CC,$@)
+	$(call msg,CC,$@)
 	$(Q)$(CC) $(call HARNESS_CFLAGS,$*) -c $< -o $@
 
 # every object sees the generated variant model (harness/common/variant.h)
 $(HARNESS_OBJS): $(BUILD)/gen/variants.h
 
 $(BUILD)/wirelab: $(HARNESS_OBJS)
-	$(call harness_msg,LD,$@)
+	$(call msg,LD,$@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(HARNESS_LIBS)
 
 ALL_EXTRA += $(BUILD)/wirelab

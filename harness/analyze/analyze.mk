@@ -2,7 +2,7 @@
 # and report link into build/wirelab through harness.mk).
 $(BUILD)/tests/unit_stats: tests/results/unit_stats.c harness/analyze/stats.c harness/analyze/stats.h
 	@mkdir -p $(@D)
-	$(call harness_msg,CC,$@)
+	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -std=gnu11 -D_GNU_SOURCE $(WARN) -Iharness/analyze -o $@ $(filter %.c,$^) -lm
 
 TEST_BINS += $(BUILD)/tests/unit_stats

@@ -3,7 +3,7 @@
 $(BUILD)/tests/variant_model: tests/build/variant_model.c harness/common/variant.c harness/common/variant.h \
 		$(BUILD)/gen/variants.h
 	@mkdir -p $(@D)
-	$(call harness_msg,CC,$@)
+	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(BASEFLAGS) -Iharness/common -I$(BUILD)/gen -o $@ $(filter %.c,$^)
 
 TEST_BINS += $(BUILD)/tests/variant_model

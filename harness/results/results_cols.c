@@ -19,7 +19,8 @@ _Static_assert(RESULTS_NAXES == VARIANT_NAXES,
 #define PROBES	 "BPF probes; empty with --no-probes or where they cannot load"
 
 const struct results_col results_point_cols[RP_NCOLS] = {
-	[RP_VARIANT] = {"variant", "", "the variant (loop-send-cork-tls) or a peer (nginx, lighttpd, h2o)",
+	[RP_VARIANT] = {"variant", "",
+			"the variant (loop-send-cork-tls) or a peer (a peer row of variants/table)",
 			"--variants, --peers", RES_TEXT, 0, P(variant), 0},
 	[RP_LOOP] = {"loop", "", "the variant's value on the loop axis; empty for a peer", "variants/table",
 		     RES_TEXT, 0, P(axis[0]), 0},
