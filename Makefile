@@ -100,10 +100,10 @@ demo: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)$(DEMO_CMD)
 
-DEMO_CMD ?= scripts/demo-smoke
+DEMO_CMD ?= $(BUILD)/wirelab demo
 
 bench-smoke: deps
-	$(Q)$(MAKE) --no-print-directory servers
+	$(Q)$(MAKE) --no-print-directory all
 	$(Q)scripts/bench-smoke
 
 # every C file of the project, formatted by the checked-in .clang-format

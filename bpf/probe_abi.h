@@ -1,6 +1,6 @@
 /*
  * probe_abi.h: what the BPF probes (probe.bpf.c) and their loader
- * (harness/probe.c) both read. Every counter is per CPU and only ever
+ * (harness/probe/probe.c) both read. Every counter is per CPU and only ever
  * grows; the loader sums the CPUs and diffs two snapshots.
  */
 #ifndef WL_BPF_PROBE_ABI_H

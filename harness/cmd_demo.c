@@ -5,7 +5,6 @@
  * under 3 minutes on 2 cores), then a table of medians, the plots and the
  * report. Options given are passed to the sweep after the demo's own.
  */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,8 +12,9 @@
 
 #include "report.h"
 #include "runs.h"
-#include "stats.h"
-#include "sweep.h"
+#include "sweep_opts.h"
+#include "sweep_proc.h"
+#include "sweep_run.h"
 
 /* plain writev vs sendfile on both loops, user-space TLS, and kTLS (which
  * says why it is skipped on a kernel without it) */
@@ -23,69 +23,20 @@ static const char *const demo_variants[] = {
 	"uring-sendfile-autocork-plain", "epoll-writev-autocork-tls",	  "epoll-sendfile-autocork-ktls",
 };
 
-static double median_of(const struct runs_cell *c, int m)
-{
-	struct stats_summary s;
-
-	stats_summary(c->v[m], c->n, &s);
-	return s.n ? s.median : NAN;
-}
-
-static void cell_num(double v, int decimals)
-{
-	if (isnan(v))
-		printf(" %12s", "-");
-	else
-		printf(" %12.*f", decimals, v);
-}
-
 static int print_table(const char *dir)
 {
 	struct runs_run run;
-	char err[1024], sz[32];
-	const char **vs = NULL;
-	long *sizes = NULL, *conns = NULL;
-	int nv, ns, nc;
+	char err[1024];
+	int ret;
 
-	if (runs_load(dir, &run, err, sizeof(err))) {
+	if ((ret = runs_load(dir, &run, err, sizeof(err)))) {
 		fprintf(stderr, "wirelab demo: %s\n", err);
-		return -1;
+		return ret;
 	}
-	nv = runs_variants(&run, &vs);
-	ns = runs_sizes(&run, &sizes);
-	nc = runs_conns(&run, &conns);
-	printf("\nmedians over repetitions (%s topology)\n", run.topology ? run.topology : "?");
-	printf("%-30s %8s %5s %12s %12s %12s %12s %12s %12s\n", "variant", "size", "conns", "req/s", "MB/s",
-	       "p99 us", "cpu us/req", "core us/req", "syscalls/req");
-	for (int v = 0; v < nv; v++)
-		for (int s = 0; s < ns; s++)
-			for (int c = 0; c < nc; c++) {
-				struct runs_cell *cell = runs_find(&run, vs[v], sizes[s], conns[c]);
-				if (!cell)
-					continue;
-				runs_size_str(sizes[s], sz, sizeof(sz));
-				printf("%-30s %8s %5ld", vs[v], sz, conns[c]);
-				cell_num(median_of(cell, RUNS_RPS), 0);
-				cell_num(median_of(cell, RUNS_MBPS), 1);
-				cell_num(median_of(cell, RUNS_P99), 0);
-				cell_num(median_of(cell, RUNS_CPU), 2);
-				cell_num(median_of(cell, RUNS_CORE), 2);
-				cell_num(median_of(cell, RUNS_SYSCALLS), 2);
-				printf("%s\n", cell->client_bound ? "  client-bound" : "");
-			}
-	/* skipped variants once each, not once per point */
-	for (size_t i = 0; i < run.nnotes; i++) {
-		int dup = 0;
-		for (size_t k = 0; k < i && !dup; k++)
-			dup = !strncmp(run.notes[k], run.notes[i], strcspn(run.notes[i], " "));
-		if (!dup)
-			printf("note: %s\n", run.notes[i]);
-	}
-	free(vs);
-	free(sizes);
-	free(conns);
+	putchar('\n');
+	ret = report_table(stdout, &run);
 	runs_free(&run);
-	return 0;
+	return ret;
 }
 
 int cmd_demo(int argc, char **argv)

@@ -1,0 +1,89 @@
+/*
+ * runs: one run folder read into memory (results/<run-id>/: run.json,
+ * points.csv, syscalls.csv), grouped into cells, one per variant x file size
+ * x concurrency, each holding every repetition's value of every metric.
+ * Columns are found by header name; extra columns are ignored; an empty
+ * numeric cell is a missing value. Malformed or truncated files are errors
+ * that name the file and line.
+ */
+#ifndef WL_RUNS_H
+#define WL_RUNS_H
+#include <jansson.h>
+#include <stddef.h>
+
+#include "results_cols.h"
+#include "results_meta.h"
+#include "variant.h"
+
+enum runs_metric {
+	RUNS_RPS,
+	RUNS_MBPS,
+	RUNS_CPU,
+	RUNS_CORE,
+	RUNS_SYSCALLS,
+	RUNS_P50,
+	RUNS_P99,
+	RUNS_P999,
+	RUNS_CTXSW,
+	RUNS_SEGS,
+	RUNS_NMETRICS
+};
+
+struct runs_metric_info {
+	const char *key;	    /* short name on the command line */
+	enum results_point_col col; /* its points.csv column */
+	const char *label;	    /* axis label, unit included */
+	const char *title;	    /* what a plot of it shows */
+	int higher_better;
+};
+extern const struct runs_metric_info runs_metrics[RUNS_NMETRICS];
+/* The metric named key (short name or column), or -ENOENT. */
+int runs_metric_find(const char *key);
+/* Metric m's points.csv column name. */
+const char *runs_metric_column(int m);
+/* "rps, mbps, cpu, ...": every metric's short name, for messages. */
+const char *runs_metric_keys(void);
+
+struct runs_cell {
+	char *variant;
+	int peer;		   /* a peer (variants/table): not one of our variants */
+	char *axis[VARIANT_NAXES]; /* its value per axis (variant_axes), "" for peers */
+	long size;		   /* bytes */
+	long conns;
+	size_t n;		  /* repetitions measured */
+	double *v[RUNS_NMETRICS]; /* v[m][0..n) */
+	size_t client_bound;	  /* repetitions the client limited */
+};
+
+struct runs_run {
+	char *dir;
+	json_t *meta;		  /* run.json as read */
+	struct results_meta info; /* its keys (cores -1 when it has none) */
+	struct runs_cell *cells;
+	size_t ncells;
+	size_t rows;  /* measured rows read */
+	char **notes; /* skipped/failed rows, client-bound points, ... */
+	size_t nnotes;
+	json_t *syscalls; /* syscalls.csv as an array of row objects, or NULL */
+};
+
+/* Read dir into run. On error returns -errno or -EINVAL and writes a message
+ * for a person into err. */
+int runs_load(const char *dir, struct runs_run *run, char *err, size_t errlen);
+void runs_free(struct runs_run *run);
+
+/* The cell of (variant, size, conns), or NULL. */
+struct runs_cell *runs_find(struct runs_run *run, const char *variant, long size, long conns);
+
+/* Sorted distinct sizes, concurrencies and variant names (ours first, peers
+ * last). Arrays are malloc'd; return the count or -ENOMEM. */
+int runs_sizes(const struct runs_run *run, long **out);
+int runs_conns(const struct runs_run *run, long **out);
+int runs_variants(const struct runs_run *run, const char ***out);
+int runs_is_peer(const struct runs_run *run, const char *variant);
+
+/* "1 KiB", "64 KiB", "1 MiB", "100 B" */
+void runs_size_str(long bytes, char *buf, size_t len);
+/* Parse "64K", "64KiB", "1M", "1024" into bytes; -EINVAL when not a size. */
+int runs_parse_size(const char *s, long *bytes);
+#endif

@@ -1,9 +1,0 @@
-# harness/sweep.mk: the sweep's wrk script goes next to build/wirelab, and
-# `make demo` runs `wirelab demo` (a short sweep, a table, plots, report).
-$(BUILD)/wrk-summary.lua: harness/wrk-summary.lua
-	@mkdir -p $(@D)
-	$(Q)cp $< $@
-
-ALL_EXTRA += $(BUILD)/wrk-summary.lua
-TEST_BINS += $(BUILD)/wrk-summary.lua
-DEMO_CMD := $(BUILD)/wirelab demo

@@ -1,0 +1,388 @@
+/*
+ * sweep_opts: `wirelab sweep`'s command line. Every option is checked here,
+ * before a namespace or a process exists, and a bad one is named.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sweep_opts.h"
+#include "sweep_values.h"
+#include "sweep_variants.h"
+
+const char *const topo_names[] = {"loopback", "netns", "ssh", "vm"};
+
+void sweep_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: wirelab sweep [options]\n"
+		"\n"
+		"Measure every chosen variant over file size x concurrency x repetition: each\n"
+		"point starts the server fresh (pinned), warms up, then runs wrk for the window\n"
+		"with the probes and /proc/stat read at its edges. Rows go to OUT/points.csv and\n"
+		"OUT/syscalls.csv as each point ends; OUT/run.json says how the run was made.\n"
+		"\n"
+		"  --variants LIST       names or globs (e.g. '*-sendfile-*-plain'), or all (default: all "
+		"built)\n"
+		"  --sizes LIST          file sizes: 1k,64k,1m or a geometric range 1k..16m*4 (default "
+		"1k,64k,1m)\n"
+		"  --conns LIST          concurrent connections: 1,64 or 1..256*4 (default 1,64)\n"
+		"  --threads N           wrk threads (default 1; never more than the connections)\n"
+		"  --duration S          measured window, whole seconds (default 10)\n"
+		"  --warmup S            warm-up before each window, seconds (default 2; 0: none)\n"
+		"  --reps N              repetitions of every point (default 3)\n"
+		"  --connection-close    a new connection per request\n"
+		"  --topology T          loopback, netns or ssh (default netns where namespaces can be\n"
+		"                        made, else loopback); vm: the whole sweep inside scripts/labvm\n"
+		"  --link-rate RATE      netns: tc tbf rate on the veth, e.g. 1gbit, 100mbit\n"
+		"  --mtu N               netns: MTU of the veth pair (68..65535)\n"
+		"  --offloads on|off     netns: TSO/GSO/GRO on the veth pair\n"
+		"  --client-host HOST    ssh: a host wrk runs on (repeat for several; load is split)\n"
+		"  --ssh-config FILE     ssh: ssh -F FILE (keys, ports, known hosts)\n"
+		"  --server-addr ADDR    ssh: the server's address the clients connect to (required)\n"
+		"  --server-cpus LIST    the server's CPUs, one thread each (default 0)\n"
+		"  --client-cpus LIST    wrk's CPUs (default 1, or 0 on a single core)\n"
+		"  --peers LIST          also sweep %s (one worker, same CPUs and docroot)\n"
+		"  --sqpoll              uring variants run with an SQPOLL thread (recorded in run.json)\n"
+		"  --no-probes           no BPF probes (CPU time from /proc; syscall, context switch and\n"
+		"                        segment columns stay empty)\n"
+		"  --out DIR             the run's folder (default results/<run-id>)\n"
+		"  --resume DIR          finish an interrupted run: its options, skipping finished points\n"
+		"  --build DIR           where <variant>/wirelab-httpd are (default: next to wirelab)\n",
+		variant_peer_names());
+}
+
+enum {
+	O_VARIANTS = 256,
+	O_SIZES,
+	O_CONNS,
+	O_THREADS,
+	O_DURATION,
+	O_WARMUP,
+	O_REPS,
+	O_CLOSE,
+	O_TOPO,
+	O_RATE,
+	O_MTU,
+	O_OFFLOADS,
+	O_HOST,
+	O_SSHCFG,
+	O_SRVADDR,
+	O_SCPUS,
+	O_CCPUS,
+	O_PEERS,
+	O_NOPROBES,
+	O_SQPOLL,
+	O_OUT,
+	O_RESUME,
+	O_BUILD,
+	O_QUIET,
+	O_HELP,
+};
+
+static const struct option long_opts[] = {
+	{"variants", required_argument, 0, O_VARIANTS},
+	{"sizes", required_argument, 0, O_SIZES},
+	{"conns", required_argument, 0, O_CONNS},
+	{"threads", required_argument, 0, O_THREADS},
+	{"duration", required_argument, 0, O_DURATION},
+	{"warmup", required_argument, 0, O_WARMUP},
+	{"reps", required_argument, 0, O_REPS},
+	{"connection-close", no_argument, 0, O_CLOSE},
+	{"topology", required_argument, 0, O_TOPO},
+	{"link-rate", required_argument, 0, O_RATE},
+	{"mtu", required_argument, 0, O_MTU},
+	{"offloads", required_argument, 0, O_OFFLOADS},
+	{"client-host", required_argument, 0, O_HOST},
+	{"ssh-config", required_argument, 0, O_SSHCFG},
+	{"server-addr", required_argument, 0, O_SRVADDR},
+	{"server-cpus", required_argument, 0, O_SCPUS},
+	{"client-cpus", required_argument, 0, O_CCPUS},
+	{"peers", required_argument, 0, O_PEERS},
+	{"no-probes", no_argument, 0, O_NOPROBES},
+	{"sqpoll", no_argument, 0, O_SQPOLL},
+	{"out", required_argument, 0, O_OUT},
+	{"resume", required_argument, 0, O_RESUME},
+	{"build", required_argument, 0, O_BUILD},
+	{"quiet", no_argument, 0, O_QUIET},
+	{"help", no_argument, 0, O_HELP},
+	{0, 0, 0, 0},
+};
+
+int sweep_self_dir(char *buf, size_t len)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, len - 1);
+	char *slash;
+
+	if (n <= 0)
+		return -errno;
+	buf[n] = 0;
+	slash = strrchr(buf, '/');
+	if (slash)
+		*slash = 0;
+	return 0;
+}
+
+/* Namespaces need root and a working `ip netns`. */
+static int can_netns(void)
+{
+	return geteuid() == 0 && !access("/usr/sbin/ip", X_OK) && !access("/proc/self/ns/net", R_OK);
+}
+
+/* name is an executable file in a folder of $PATH (what execvp and the
+ * shell that starts wrk will find). */
+static int on_path(const char *name)
+{
+	const char *path = getenv("PATH");
+	char *copy, *save = NULL, file[PATH_MAX];
+	int found = 0;
+
+	copy = strdup(path && *path ? path : "/usr/local/bin:/usr/bin:/bin");
+	for (char *d = copy ? strtok_r(copy, ":", &save) : NULL; d && !found;
+	     d = strtok_r(NULL, ":", &save)) {
+		struct stat st;
+		snprintf(file, sizeof(file), "%s/%s", *d ? d : ".", name);
+		found = !stat(file, &st) && S_ISREG(st.st_mode) && !access(file, X_OK);
+	}
+	free(copy);
+	return found;
+}
+
+int sweep_opts_parse(int argc, char **argv, struct sweep_opts *o, char *err, size_t errlen)
+{
+	const char *variants = "all", *sizes = "1k,64k,1m", *conns = "1,64", *topo = NULL, *peers = NULL;
+	long tmp[SWEEP_MAX_SIZES];
+	int c, ret = -EINVAL;
+
+	memset(o, 0, sizeof(*o));
+	o->threads = 1;
+	o->duration = 10;
+	o->warmup = 2;
+	o->reps = 3;
+	o->offloads = -1;
+	o->argc = argc;
+	o->argv = argv;
+	snprintf(o->server_cpus, sizeof(o->server_cpus), "0");
+	snprintf(o->client_cpus, sizeof(o->client_cpus), "%d", sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 1 : 0);
+	if (sweep_self_dir(o->build, sizeof(o->build)))
+		snprintf(o->build, sizeof(o->build), "build");
+	if (snprintf(o->lua, sizeof(o->lua), "%s/wrk-summary.lua", o->build) >= (int)sizeof(o->lua))
+		o->lua[0] = 0;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", long_opts, NULL)) != -1) {
+		const char *a = optarg;
+		switch (c) {
+		case O_VARIANTS:
+			variants = a;
+			break;
+		case O_SIZES:
+			sizes = a;
+			break;
+		case O_CONNS:
+			conns = a;
+			break;
+		case O_THREADS:
+			if (sweep_parse_int("--threads", a, 1, 64, &o->threads, err, errlen))
+				return -EINVAL;
+			break;
+		case O_DURATION:
+			if (sweep_parse_int("--duration", a, 1, 3600, &o->duration, err, errlen))
+				return -EINVAL;
+			break;
+		case O_WARMUP: {
+			char *end;
+			o->warmup = strtod(a, &end);
+			if (end == a || (*end && strcmp(end, "s")) || o->warmup < 0 || o->warmup > 600) {
+				snprintf(err, errlen, "--warmup '%s': expected seconds in 0..600, e.g. 0.5",
+					 a);
+				return -EINVAL;
+			}
+			break;
+		}
+		case O_REPS:
+			if (sweep_parse_int("--reps", a, 1, 100, &o->reps, err, errlen))
+				return -EINVAL;
+			break;
+		case O_CLOSE:
+			o->conn_close = 1;
+			break;
+		case O_TOPO:
+			topo = a;
+			break;
+		case O_RATE:
+			if (sweep_check_rate(a) || strlen(a) >= sizeof(o->link_rate)) {
+				snprintf(err, errlen,
+					 "--link-rate '%s': expected a rate such as 1gbit or 100mbit", a);
+				return -EINVAL;
+			}
+			snprintf(o->link_rate, sizeof(o->link_rate), "%s", a);
+			break;
+		case O_MTU:
+			if (sweep_parse_int("--mtu", a, 68, 65535, &o->mtu, err, errlen))
+				return -EINVAL;
+			break;
+		case O_OFFLOADS:
+			if (strcmp(a, "on") && strcmp(a, "off")) {
+				snprintf(err, errlen, "--offloads '%s': expected on or off", a);
+				return -EINVAL;
+			}
+			o->offloads = !strcmp(a, "on");
+			break;
+		case O_HOST:
+			if (o->nclient_hosts == SWEEP_MAX_HOSTS || !*a || strpbrk(a, " '\"\\;&|$`")) {
+				snprintf(err, errlen, "--client-host '%s': expected [user@]host (at most %d)",
+					 a, SWEEP_MAX_HOSTS);
+				return -EINVAL;
+			}
+			o->client_hosts[o->nclient_hosts++] = (char *)a;
+			break;
+		case O_SSHCFG:
+			if (access(a, R_OK)) {
+				snprintf(err, errlen, "--ssh-config '%s': cannot read it", a);
+				return -EINVAL;
+			}
+			snprintf(o->ssh_config, sizeof(o->ssh_config), "%s", a);
+			break;
+		case O_SRVADDR:
+			if (strlen(a) >= sizeof(o->server_addr) || strspn(a, "0123456789.") != strlen(a)) {
+				snprintf(err, errlen, "--server-addr '%s': expected an IPv4 address", a);
+				return -EINVAL;
+			}
+			snprintf(o->server_addr, sizeof(o->server_addr), "%s", a);
+			break;
+		case O_SCPUS:
+			snprintf(o->server_cpus, sizeof(o->server_cpus), "%s", a);
+			break;
+		case O_CCPUS:
+			snprintf(o->client_cpus, sizeof(o->client_cpus), "%s", a);
+			break;
+		case O_PEERS:
+			peers = a;
+			break;
+		case O_SQPOLL:
+			o->sqpoll = 1;
+			break;
+		case O_NOPROBES:
+			o->no_probes = 1;
+			break;
+		case O_OUT:
+			snprintf(o->out, sizeof(o->out), "%s", a);
+			break;
+		case O_RESUME:
+			snprintf(o->out, sizeof(o->out), "%s", a);
+			o->resume = 1;
+			break;
+		case O_BUILD:
+			snprintf(o->build, sizeof(o->build), "%s", a);
+			break;
+		case O_QUIET:
+			o->quiet = 1;
+			break;
+		case O_HELP:
+			return 1;
+		case ':':
+			snprintf(err, errlen, "%s needs a value", argv[optind - 1]);
+			return -EINVAL;
+		default:
+			snprintf(err, errlen, "unknown option '%s'", argv[optind - 1]);
+			return -EINVAL;
+		}
+	}
+	if (optind < argc) {
+		snprintf(err, errlen, "unexpected argument '%s'", argv[optind]);
+		return -EINVAL;
+	}
+	if ((ret = sweep_parse_list("--sizes", sizes, 1, o->sizes, SWEEP_MAX_SIZES, 0, 1L << 30, err,
+				    errlen)) < 0)
+		return ret;
+	o->nsizes = ret;
+	if ((ret = sweep_parse_list("--conns", conns, 0, tmp, SWEEP_MAX_CONNS, 1, 100000, err, errlen)) < 0)
+		return ret;
+	o->nconns = ret;
+	for (int i = 0; i < ret; i++)
+		o->conns[i] = (int)tmp[i];
+	if (sweep_check_cpus("--server-cpus", o->server_cpus, o->server_cpu_list, &o->nserver_cpus, err,
+			     errlen) ||
+	    sweep_check_cpus("--client-cpus", o->client_cpus, o->client_cpu_list, &o->nclient_cpus, err,
+			     errlen))
+		return -EINVAL;
+	if (!topo)
+		o->topology = o->nclient_hosts ? TOPO_SSH : can_netns() ? TOPO_NETNS : TOPO_LOOPBACK;
+	else {
+		int found = 0;
+		for (int i = 0; i < 4; i++)
+			if (!strcmp(topo, topo_names[i]) && (found = 1))
+				o->topology = i;
+		if (!found) {
+			snprintf(err, errlen, "--topology '%s': expected loopback, netns, ssh or vm", topo);
+			return -EINVAL;
+		}
+	}
+	if (o->topology == TOPO_VM && o->resume) {
+		snprintf(err, errlen,
+			 "--resume: not supported with --topology vm (rows leave the VM when it ends)");
+		return -ENOTSUP;
+	}
+	if (o->topology == TOPO_NETNS && !can_netns()) {
+		snprintf(err, errlen,
+			 "--topology netns: needs root and iproute2 (ip netns); try --topology loopback");
+		return -EPERM;
+	}
+	if (o->topology != TOPO_NETNS && (o->link_rate[0] || o->mtu || o->offloads >= 0)) {
+		snprintf(err, errlen, "--%s applies to --topology netns only",
+			 o->link_rate[0] ? "link-rate"
+			 : o->mtu	 ? "mtu"
+					 : "offloads");
+		return -EINVAL;
+	}
+	if (o->topology == TOPO_SSH && (!o->nclient_hosts || !o->server_addr[0])) {
+		snprintf(err, errlen, "--topology ssh: needs %s",
+			 !o->nclient_hosts
+				 ? "--client-host HOST"
+				 : "--server-addr ADDR (the server's address as the clients see it)");
+		return -EINVAL;
+	}
+	if (o->topology != TOPO_SSH && (o->nclient_hosts || o->server_addr[0] || o->ssh_config[0])) {
+		snprintf(err, errlen, "--%s applies to --topology ssh only",
+			 o->nclient_hosts    ? "client-host"
+			 : o->server_addr[0] ? "server-addr"
+					     : "ssh-config");
+		return -EINVAL;
+	}
+	/* without wrk every window would fail, each with the same message;
+	 * ssh: wrk runs on the client hosts, which the first window tests */
+	if (o->topology != TOPO_SSH && !on_path("wrk")) {
+		snprintf(err, errlen,
+			 "wrk is not installed (not found on PATH): run scripts/install-deps, or "
+			 "apt-get install wrk");
+		return -ENOENT;
+	}
+	if (access(o->lua, R_OK)) {
+		snprintf(err, errlen, "%s: the wrk script is missing (make builds it next to wirelab)",
+			 o->lua);
+		return -ENOENT;
+	}
+	if (o->resume) {
+		struct stat st;
+		if (stat(o->out, &st) || !S_ISDIR(st.st_mode)) {
+			snprintf(err, errlen, "--resume '%s': not a run folder", o->out);
+			return -ENOENT;
+		}
+	}
+	if ((ret = sweep_resolve_variants(o, variants, err, errlen)))
+		return ret;
+	if (peers && (ret = sweep_resolve_peers(o, peers, err, errlen)))
+		return ret;
+	return 0;
+}
+
+void sweep_opts_free(struct sweep_opts *o)
+{
+	o->nvariants = 0;
+}

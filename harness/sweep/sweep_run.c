@@ -1,0 +1,244 @@
+/*
+ * sweep_run: the sweep itself. Points run repetition-major (every variant
+ * at every size and concurrency, then the next repetition), so slow drift
+ * of a shared machine spreads over all variants instead of landing on one.
+ * Ctrl-C or SIGTERM stops after the current step, tears the topology down
+ * and keeps every finished row; --resume skips rows already recorded.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "runs.h"
+#include "sweep_corpus.h"
+#include "sweep_point.h"
+#include "sweep_proc.h"
+#include "sweep_record.h"
+#include "sweep_run.h"
+
+struct progress {
+	int tty;
+	double t0;
+	int total, done, measured;
+	double last_rps;
+};
+
+static void fmt_dur(double s, char *buf, size_t len)
+{
+	if (s < 0 || isnan(s))
+		snprintf(buf, len, "?");
+	else
+		snprintf(buf, len, "%d:%02d", (int)s / 60, (int)s % 60);
+}
+
+/* detail: say why a point failed or was skipped (a skipped variant once) */
+static void progress_show(struct progress *pg, const struct sweep_point *p, const struct point_result *r,
+			  const struct sweep_opts *o, int detail)
+{
+	char el[16], eta[16], sz[32];
+	double elapsed = sweep_now() - pg->t0;
+
+	fmt_dur(elapsed, el, sizeof(el));
+	fmt_dur(pg->measured ? elapsed / pg->measured * (pg->total - pg->done) : NAN, eta, sizeof(eta));
+	runs_size_str(p->size, sz, sizeof(sz));
+	if (pg->tty) {
+		fprintf(stderr, "\r\033[K[%d/%d] elapsed %s, ETA %s, last %.0f req/s (%s %s c%d rep %d %s)",
+			pg->done, pg->total, el, eta, pg->last_rps, p->variant->name, sz, p->conns, p->rep,
+			point_status_names[r->status]);
+		if (detail && (r->status == PT_FAILED || r->status == PT_SKIPPED))
+			fprintf(stderr, "\n  %s: %s\n", point_status_names[r->status], r->reason);
+		return;
+	}
+	if (o->quiet && r->status != PT_FAILED)
+		return;
+	if (r->status == PT_OK || r->status == PT_CLIENT_BOUND)
+		printf("[%d/%d] %s %s c%d rep %d: %.0f req/s, %.1f MB/s, p99 %.0f us, cpu %.2f us/req%s "
+		       "(elapsed %s, ETA %s)\n",
+		       pg->done, pg->total, p->variant->name, sz, p->conns, p->rep, r->rps, r->mbps,
+		       r->w.p99_us, r->cpu_us, r->status == PT_CLIENT_BOUND ? ", CLIENT-BOUND" : "", el, eta);
+	else
+		printf("[%d/%d] %s %s c%d rep %d: %s: %s\n", pg->done, pg->total, p->variant->name, sz,
+		       p->conns, p->rep, point_status_names[r->status], r->reason);
+	fflush(stdout);
+}
+
+static void make_run_id(const struct sweep_opts *o, char *id, size_t len)
+{
+	const char *slash = strrchr(o->out, '/');
+
+	if (o->out[0]) {
+		snprintf(id, len, "%.100s", slash && slash[1] ? slash + 1 : o->out);
+		return;
+	}
+	time_t now = time(NULL);
+	char stamp[32];
+	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", gmtime(&now));
+	snprintf(id, len, "%s-%s-%d", stamp, topo_names[o->topology], (int)getpid() % 100000);
+}
+
+int sweep_main(struct sweep_opts *o, char *run_dir_out, size_t len)
+{
+	char err[1024] = "", run_id[128], corpus[64] = "", probe_note[512] = "", cmd[128];
+	char skip_reason[SWEEP_MAX_VARIANTS][512];
+	struct topo topo = {0};
+	struct progress pg = {.tty = isatty(2), .t0 = sweep_now()};
+	int ret = 1, any_tls = 0;
+
+	memset(skip_reason, 0, sizeof(skip_reason));
+	make_run_id(o, run_id, sizeof(run_id));
+	if (!o->out[0]) {
+		mkdir("results", 0755);
+		snprintf(o->out, sizeof(o->out), "results/%s", run_id);
+	}
+	snprintf(run_dir_out, len, "%s", o->out);
+	if (o->no_probes)
+		snprintf(probe_note, sizeof(probe_note), "off (--no-probes)");
+	sweep_signals();
+	if (sweep_record_open(o, err, sizeof(err))) {
+		ret = 2; /* the folder cannot take this run: nothing started */
+		goto cleanup;
+	}
+	if (topo_up(&topo, o, err, sizeof(err)))
+		goto cleanup;
+	snprintf(corpus, sizeof(corpus), "/tmp/wirelab-corpus-%d-XXXXXX", (int)getpid());
+	if (!mkdtemp(corpus)) {
+		snprintf(err, sizeof(err), "mkdtemp: %s", strerror(errno));
+		corpus[0] = 0;
+		goto cleanup;
+	}
+	/* peers drop to an unprivileged user: the docroot must be readable */
+	chmod(corpus, 0755);
+	if (sweep_corpus(corpus, o->sizes, o->nsizes, err, sizeof(err)))
+		goto cleanup;
+	for (int v = 0; v < o->nvariants; v++)
+		any_tls |= !o->variants[v].peer && !variant_is(&o->variants[v], "tls", "plain");
+	if (any_tls && sweep_tls_cert(corpus, err, sizeof(err)))
+		goto cleanup;
+	if (sweep_record_run(o, &topo, run_id, o->no_probes ? "proc" : "probe", probe_note, NULL, err,
+			     sizeof(err)))
+		goto cleanup;
+
+	pg.total = o->reps * o->nsizes * o->nconns * o->nvariants;
+	printf("wirelab sweep: %d points (%d variants x %d sizes x %d concurrencies x %d reps), %d s "
+	       "windows, %g s warm-up\n",
+	       pg.total, o->nvariants, o->nsizes, o->nconns, o->reps, o->duration, o->warmup);
+	printf("  topology: %s\n  server CPUs %s, wrk CPUs %s; results: %s\n", topo.settings, o->server_cpus,
+	       o->client_cpus, o->out);
+	if (topo.kind == TOPO_LOOPBACK)
+		printf("  warning: loopback takes shortcuts (64 KiB MTU, one huge write goes through without "
+		       "real "
+		       "segmentation); use --topology netns for figures that transfer to a NIC\n");
+	/* the server runs one loop thread per server CPU, so no CPU of its own
+	 * is left for the SQPOLL thread: it spins wherever the scheduler puts
+	 * it, beside a loop thread or wrk, and both rows show that cost */
+	if (o->sqpoll)
+		printf("  note: --sqpoll: uring variants get an SQPOLL thread that is not pinned (every "
+		       "server "
+		       "CPU runs a loop thread); it busy-polls beside the loop or wrk\n");
+	fflush(stdout);
+
+	for (int rep = 1; rep <= o->reps && !sweep_stop; rep++)
+		for (int s = 0; s < o->nsizes && !sweep_stop; s++)
+			for (int c = 0; c < o->nconns && !sweep_stop; c++)
+				for (int v = 0; v < o->nvariants && !sweep_stop; v++) {
+					struct sweep_point p = {.variant = &o->variants[v],
+								.size = o->sizes[s],
+								.conns = o->conns[c],
+								.threads = o->threads < o->conns[c]
+										   ? o->threads
+										   : o->conns[c],
+								.rep = rep};
+					struct point_result r;
+					if (sweep_record_done(&p)) {
+						pg.total--;
+						continue;
+					}
+					if (skip_reason[v][0]) {
+						memset(&r, 0, sizeof(r));
+						r.status = PT_SKIPPED;
+						snprintf(r.reason, sizeof(r.reason), "%.500s",
+							 skip_reason[v]);
+					} else {
+						int had_note = probe_note[0] != 0;
+						sweep_point_run(o, &topo, &p, corpus, corpus, &r, probe_note,
+								sizeof(probe_note));
+						if (!had_note && probe_note[0]) {
+							fprintf(stderr,
+								"wirelab sweep: %s; CPU time from /proc "
+								"instead, "
+								"syscall/ctxsw/segment columns stay empty\n",
+								probe_note);
+							if (sweep_record_run(o, &topo, run_id, "proc",
+									     probe_note, NULL, err,
+									     sizeof(err)))
+								goto cleanup;
+						}
+					}
+					if (sweep_stop) {
+						free(r.sys_counts);
+						break;
+					}
+					int first_skip = r.status == PT_SKIPPED && !skip_reason[v][0];
+					if (first_skip)
+						snprintf(skip_reason[v], sizeof(skip_reason[v]), "%s",
+							 r.reason);
+					if (sweep_record_point(o, &topo, &p, &r, err, sizeof(err))) {
+						free(r.sys_counts);
+						goto cleanup;
+					}
+					free(r.sys_counts);
+					pg.done++;
+					if (r.status == PT_OK || r.status == PT_CLIENT_BOUND) {
+						pg.measured++;
+						pg.last_rps = r.rps;
+					}
+					progress_show(&pg, &p, &r, o, r.status == PT_FAILED || first_skip);
+				}
+	if (pg.tty)
+		fputc('\n', stderr);
+	{
+		time_t now = time(NULL);
+		char fin[32];
+		strftime(fin, sizeof(fin), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+		if (sweep_record_run(
+			    o, &topo, run_id,
+			    o->no_probes || (probe_note[0] && strncmp(probe_note, "off", 3)) ? "proc"
+											     : "probe",
+			    probe_note[0]
+				    ? probe_note
+				    : "on (BPF: syscalls, sum_exec_runtime, context switches, tx segments)",
+			    sweep_stop ? NULL : fin, err, sizeof(err)))
+			goto cleanup;
+	}
+	ret = sweep_stop ? 130 : 0;
+cleanup:
+	if (err[0])
+		fprintf(stderr, "wirelab sweep: %s\n", err);
+	topo_down(&topo);
+	if (corpus[0]) {
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", corpus);
+		if (system(cmd)) {
+			/* a leftover corpus in /tmp is harmless */
+		}
+	}
+	sweep_record_close();
+	if (sweep_stop)
+		fprintf(stderr,
+			"wirelab sweep: interrupted; every finished point is in %s (wirelab sweep --resume "
+			"%s)\n",
+			o->out, o->out);
+	else if (err[0] && ret != 2)
+		fprintf(stderr,
+			"wirelab sweep: stopped; every finished point is in %s (once the cause is fixed: "
+			"wirelab sweep --resume %s)\n",
+			o->out, o->out);
+	else if (!err[0])
+		printf("wirelab sweep: done in %.0f s, %d points; results in %s\n", sweep_now() - pg.t0,
+		       pg.done, o->out);
+	return ret;
+}

@@ -1,0 +1,17 @@
+/* sweep_values: parsers of option values (sweep_values.c). */
+#ifndef WL_SWEEP_VALUES_H
+#define WL_SWEEP_VALUES_H
+#include <stddef.h>
+
+/* "a,b,c" or a geometric range "lo..hi*f" (lo, lo*f, ... up to hi) of
+ * distinct values in lo_ok..hi_ok into out (at most max); sizes take
+ * k/m/g suffixes (binary). The count, or -errno with opt named in err. */
+int sweep_parse_list(const char *opt, const char *s, int sizes, long *out, int max, long lo_ok, long hi_ok,
+		     char *err, size_t errlen);
+/* A whole number in lo..hi (an "s" suffix is allowed); 0 or -EINVAL. */
+int sweep_parse_int(const char *opt, const char *s, long lo, long hi, int *out, char *err, size_t errlen);
+/* A CPU list of online CPUs ("0", "0,2-3") into list; 0 or -EINVAL. */
+int sweep_check_cpus(const char *opt, const char *s, int *list, int *n, char *err, size_t errlen);
+/* A tc rate such as 1gbit or 100mbit; 0 or -EINVAL. */
+int sweep_check_rate(const char *s);
+#endif

@@ -1,0 +1,48 @@
+/*
+ * topo_ssh: wrk on one or more client hosts over ssh, against the server
+ * running here on its real address (--server-addr). The Lua script is
+ * copied to every host once; each point's load is split over the hosts and
+ * their results summed (sweep_wrk.c).
+ */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sweep_proc.h"
+#include "topo.h"
+
+int topo_ssh_up(struct topo *t, const struct sweep_opts *o, char *err, size_t errlen)
+{
+	char cfg[PATH_MAX + 8] = "";
+	int ret;
+
+	if (o->ssh_config[0])
+		snprintf(cfg, sizeof(cfg), "-F '%s'", o->ssh_config);
+	for (int i = 0; i < o->nclient_hosts; i++)
+		if ((ret = sweep_sh(
+			     err, errlen,
+			     "ssh %s -o BatchMode=yes %s 'command -v wrk >/dev/null || { echo no wrk on the "
+			     "client >&2; exit 1; }; "
+			     "cat > /tmp/wirelab-summary-%d.lua' < '%s'",
+			     cfg, o->client_hosts[i], (int)getpid(), o->lua)))
+			return ret;
+	snprintf(t->srv_addr, sizeof(t->srv_addr), "%s", o->server_addr);
+	snprintf(t->listen_addr, sizeof(t->listen_addr), "%s", o->server_addr);
+	int n = snprintf(t->settings, sizeof(t->settings), "ssh: server %s here, wrk on", o->server_addr);
+	for (int i = 0; i < o->nclient_hosts && n < (int)sizeof(t->settings); i++)
+		n += snprintf(t->settings + n, sizeof(t->settings) - n, " %s", o->client_hosts[i]);
+	t->up = 1;
+	return 0;
+}
+
+void topo_ssh_down(struct topo *t, const struct sweep_opts *o)
+{
+	char err[256], cfg[PATH_MAX + 8] = "";
+
+	if (o->ssh_config[0])
+		snprintf(cfg, sizeof(cfg), "-F '%s'", o->ssh_config);
+	for (int i = 0; i < o->nclient_hosts; i++)
+		sweep_sh(err, sizeof(err),
+			 "ssh %s -o BatchMode=yes %s 'rm -f /tmp/wirelab-summary-%d.lua' 2>/dev/null; true",
+			 cfg, o->client_hosts[i], (int)getpid());
+}
