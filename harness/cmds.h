@@ -10,4 +10,5 @@ WL_CMD(pick, "the best variant for a workload, and whether it beats the runner-u
 WL_CMD(check, "regressions and improvements between two runs (exit 1 on a regression)")
 WL_CMD(report, "RUN/report.html: plots, settings, decision table, notes")
 WL_CMD(sweep, "measure variants over file size x concurrency into results/<run-id>/")
+WL_CMD(history, "keep runs in SQLite (add), a metric over commits (show), change points (check)")
 WL_CMD(demo, "a short default sweep, then a table, the plots and the report")

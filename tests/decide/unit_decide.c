@@ -5,7 +5,9 @@
  * false-decision rate with no true difference (normal, heavy-tailed and
  * stalled-window noise; pairs, check's fixed BASE, pick's best of 4) and
  * the false-equivalence rate at the margin stay at or below alpha, and
- * large differences are decided.
+ * large differences are decided. And E-Divisive (cpd.h) on series of runs:
+ * flat series give a change point at most alpha of the time, a 20% step is
+ * found at its run.
  *
  *   unit_decide                 the checks, then the power table of the docs
  *   unit_decide --reps 3..10 --sims 20000    the table for another plan
@@ -17,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cpd.h"
 #include "effect.h"
 #include "seq.h"
 #include "stats.h"
@@ -332,6 +335,71 @@ static void bounds(const struct seq_plan *p, const struct seq_rule *r, int sims)
 	}
 }
 
+/* cpd: n runs, one value each, step (ratio) from run `at` on. Returns the
+ * fraction of series with any change point; *exact: one of them at `at`. */
+static double cpd_rate(enum noise k, double cv, size_t n, size_t at, double ratio, double alpha, int sims,
+		       unsigned long long seed, double *exact)
+{
+	struct stats_rng rng;
+	struct cpd_opts o = {alpha, CPD_MIN_SIZE, cpd_perms_for(alpha), seed};
+	struct cpd_point cp[8];
+	double z[64];
+	int any = 0, right = 0;
+
+	stats_rng_seed(&rng, seed);
+	for (int it = 0; it < sims; it++) {
+		for (size_t i = 0; i < n; i++)
+			z[i] = log((i >= at ? ratio : 1) * draw(&rng, k, cv));
+		/* the permutations' stream must not be the data's */
+		o.seed = (seed << 32) ^ (0x9E3779B97F4A7C15ULL * (unsigned long long)(it + 1));
+		int found = cpd_edivisive(z, n, &o, cp, 8);
+		any += found > 0;
+		for (int i = 0; i < found; i++)
+			right += cp[i].at == at;
+	}
+	*exact = (double)right / sims;
+	return (double)any / sims;
+}
+
+static void cpd_checks(int sims)
+{
+	char name[256];
+	double exact, rate;
+
+	for (int k = 0; k < NNOISE; k++) {
+		rate = cpd_rate(k, 0.03, 16, 0, 1, 0.05, 2 * sims, 7000 + k, &exact);
+		/* the permutation test's size is alpha exactly (curtailed or not):
+		 * allow the simulation's own error, 3 standard errors */
+		snprintf(name, sizeof(name),
+			 "E-Divisive, flat series of 16 runs, %s noise 3%%: a change point in <= alpha 0.05 "
+			 "(+ 3 s.e.)",
+			 noise_names[k]);
+		ok(rate <= 0.05 + 3 * sqrt(0.05 * 0.95 / (2 * sims)), name, rate);
+	}
+	rate = cpd_rate(NOISE_NORMAL, 0.03, 16, 9, 0.8, 0.05, sims, 7100, &exact);
+	ok(exact >= 0.95, "E-Divisive, 20% step at run 10 of 16, 3% noise: found there",
+	   exact);
+	rate = cpd_rate(NOISE_NORMAL, 0.03, 16, 9, 0.8, 0.05 / 32, sims / 4, 7200, &exact);
+	ok(exact >= 0.95, "... and at alpha 0.05/32 (a history check of 32 series)", exact);
+	rate = cpd_rate(NOISE_STALL, 0.03, 16, 9, 0.8, 0.05, sims, 7300, &exact);
+	printf("INFO: E-Divisive, 20%% step at run 10 of 16, 3%% noise with stalled runs (10%% of runs "
+	       "-20..-60%%): found at its run in %.3f\n",
+	       exact);
+	rate = cpd_rate(NOISE_NORMAL, 0.03, 16, 13, 0.8, 0.05, sims, 7400, &exact);
+	printf("INFO: E-Divisive, 20%% step with 3 runs after it (of 16), 3%% noise, alpha 0.05: found at "
+	       "its run in "
+	       "%.3f\n",
+	       exact);
+	rate = cpd_rate(NOISE_NORMAL, 0.03, 16, 9, 0.95, 0.05, sims, 7500, &exact);
+	printf("INFO: E-Divisive, 5%% step at run 10 of 16, 3%% noise, alpha 0.05: a change point in %.3f, "
+	       "at its "
+	       "run in %.3f\n",
+	       rate, exact);
+	ok(cpd_min_runs(0.05) == 8 && cpd_min_runs(0.05 / 32) == 13,
+	   "runs a change needs: 8 at alpha 0.05 (2/C(8,4) = 0.029), 13 at 0.05/32",
+	   (double)cpd_min_runs(0.05 / 32));
+}
+
 /* The doc's table: cumulative decisions by repetitions, adaptive and fixed. */
 static void power_table(const struct seq_plan *p, const struct seq_rule *r, int sims)
 {
@@ -449,6 +517,7 @@ int main(int argc, char **argv)
 	known_values();
 	parse_cases();
 	bounds(&p, &r, sims / 6);
+	cpd_checks(sims / 10);
 	power_table(&p, &r, sims);
 	return fails ? 1 : 0;
 }
