@@ -377,8 +377,7 @@ static void cpd_checks(int sims)
 		ok(rate <= 0.05 + 3 * sqrt(0.05 * 0.95 / (2 * sims)), name, rate);
 	}
 	rate = cpd_rate(NOISE_NORMAL, 0.03, 16, 9, 0.8, 0.05, sims, 7100, &exact);
-	ok(exact >= 0.95, "E-Divisive, 20% step at run 10 of 16, 3% noise: found there",
-	   exact);
+	ok(exact >= 0.95, "E-Divisive, 20% step at run 10 of 16, 3% noise: found there", exact);
 	rate = cpd_rate(NOISE_NORMAL, 0.03, 16, 9, 0.8, 0.05 / 32, sims / 4, 7200, &exact);
 	ok(exact >= 0.95, "... and at alpha 0.05/32 (a history check of 32 series)", exact);
 	rate = cpd_rate(NOISE_STALL, 0.03, 16, 9, 0.8, 0.05, sims, 7300, &exact);
