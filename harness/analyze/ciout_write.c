@@ -6,35 +6,23 @@
 #include <unistd.h>
 
 #include "ciout.h"
+#include "report.h"
 
-/* s escaped for XML text and attribute values; control characters other
- * than tab and newline are not allowed in XML 1.0 at all, so they go. */
+/* s escaped for XML text and attribute values (report_html_text's
+ * escapes); control characters other than tab and newline are not allowed
+ * in XML 1.0 at all, so they are dropped first. */
 static void xml(FILE *f, const char *s)
 {
-	for (; s && *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		switch (ch) {
-		case '<':
-			fputs("&lt;", f);
-			break;
-		case '>':
-			fputs("&gt;", f);
-			break;
-		case '&':
-			fputs("&amp;", f);
-			break;
-		case '"':
-			fputs("&quot;", f);
-			break;
-		case '\n':
-		case '\t':
-			fputc(ch, f);
-			break;
-		default:
-			if (ch >= 0x20)
-				fputc(ch, f);
-		}
-	}
+	char *clean = strdup(s ? s : ""), *o = clean;
+
+	if (!clean)
+		return;
+	for (const char *c = clean; *c; c++)
+		if ((unsigned char)*c >= 0x20 || *c == '\n' || *c == '\t')
+			*o++ = *c;
+	*o = 0;
+	report_html_text(f, clean);
+	free(clean);
 }
 
 /* One line of s for a Markdown table cell: pipes escaped, newlines as spaces. */
