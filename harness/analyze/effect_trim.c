@@ -23,7 +23,7 @@ static int cmp_double(const void *a, const void *b)
 /* Values trimmed from each end of n: floor(trim * n), but never so many
  * that fewer than EFFECT_KEEP remain. Keeping 3 of 5 would leave 2 degrees
  * of freedom per variant, where t at a look's alpha of 0.00625 is 12.6
- * (6.0 at 3): unit_decide showed 10% found by 5 reps in 61% of cells with
+ * (6.9 at 3): unit_decide showed 10% found by 5 reps in 61% of cells with
  * it, 82% without, and the same power under stalls either way. */
 static size_t trim_count(size_t n, double trim)
 {
