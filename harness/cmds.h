@@ -15,4 +15,5 @@ WL_CMD(check, "regressions and improvements between two runs (exit 1 on a regres
 WL_CMD(report, "RUN/report.html: plots, settings, decision table, notes")
 WL_CMD(sweep, "measure variants over file size x concurrency into results/<run-id>/")
 WL_CMD(format, "the results format: points.csv and syscalls.csv columns, run.json keys (Markdown)")
+WL_CMD(history, "keep runs in SQLite (add), a metric over commits (show), change points (check)")
 WL_CMD(demo, "a short default sweep, then a table, the plots and the report")

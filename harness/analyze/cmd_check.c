@@ -10,12 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ciout.h"
 #include "report.h"
 
 struct check_opts {
 	double threshold, alpha;
 	int metrics[RUNS_NMETRICS], nmetrics;
 	int strict;
+	struct ciout *ci; /* --junit, --markdown: a testcase per cell and metric */
 };
 
 static void usage(FILE *f)
@@ -28,7 +30,8 @@ static void usage(FILE *f)
 		"the\n"
 		"  threshold. Exit 0: nothing regressed; 1: something did; 2: cannot compare.\n"
 		"  Runs from different kernels, CPUs, core counts or topologies: a warning, or exit 2 with "
-		"--strict.\n");
+		"--strict.\n"
+		"  --junit FILE, --markdown FILE: the results for CI (JUnit XML, a pull-request summary).\n");
 }
 
 static int parse_metrics(const char *s, struct check_opts *o)
@@ -170,6 +173,8 @@ static int check_runs(struct runs_run *base, struct runs_run *new, const struct 
 			}
 			counted = 1;
 			tests++;
+			int ci_i =
+				ciout_cell(o->ci, "wirelab.check", cn->variant, cn->size, cn->conns, mi->key);
 			if (t.p_min >= o->alpha)
 				untestable++;
 			if (na < min_n)
@@ -183,10 +188,14 @@ static int check_runs(struct runs_run *base, struct runs_run *new, const struct 
 			double effect = sa.median ? (sb.median - sa.median) / fabs(sa.median) : 0;
 			int worse = mi->higher_better ? effect < 0 : effect > 0;
 			if (t.p < o->alpha && fabs(effect) >= o->threshold) {
-				printf("%s %-30s %9s %5ld conns  %-9s %+.1f%%  (%.4g -> %.4g, p=%.4f, "
-				       "n=%zu/%zu)\n",
-				       worse ? "REGRESSION " : "improvement", cn->variant, sz, cn->conns,
-				       mi->key, 100 * effect, sa.median, sb.median, t.p, na, nb);
+				char line[512];
+				snprintf(line, sizeof(line),
+					 "%s %-30s %9s %5ld conns  %-9s %+.1f%%  (%.4g -> %.4g, p=%.4f, "
+					 "n=%zu/%zu)",
+					 worse ? "REGRESSION " : "improvement", cn->variant, sz, cn->conns,
+					 mi->key, 100 * effect, sa.median, sb.median, t.p, na, nb);
+				printf("%s\n", line);
+				(worse ? ciout_fail : ciout_info)(o->ci, ci_i, line);
 				if (worse)
 					regress++;
 				else
@@ -206,9 +215,14 @@ static int check_runs(struct runs_run *base, struct runs_run *new, const struct 
 		if (runs_find(new, cb->variant, cb->size, cb->conns))
 			continue;
 		runs_size_str(cb->size, sz, sizeof(sz));
-		printf("MISSING     %-30s %9s %5ld conns  measured in BASE, not in NEW (see NEW's "
-		       "failed/skipped rows)\n",
-		       cb->variant, sz, cb->conns);
+		char line[512];
+		snprintf(line, sizeof(line),
+			 "MISSING     %-30s %9s %5ld conns  measured in BASE, not in NEW (see NEW's "
+			 "failed/skipped rows)",
+			 cb->variant, sz, cb->conns);
+		printf("%s\n", line);
+		ciout_fail(o->ci, ciout_cell(o->ci, "wirelab.check", cb->variant, cb->size, cb->conns, "all"),
+			   line);
 		missing++;
 	}
 	if (!cells) {
@@ -223,6 +237,9 @@ static int check_runs(struct runs_run *base, struct runs_run *new, const struct 
 	       cells, tests, 100 * o->threshold, o->alpha);
 	printf("%zu regression%s, %zu improvement%s\n", regress, regress == 1 ? "" : "s", improve,
 	       improve == 1 ? "" : "s");
+	ciout_note(o->ci,
+		   "%s against %s: %zu cells, %zu tests; %zu regressions, %zu improvements, %zu missing",
+		   new->dir, base->dir, cells, tests, regress, improve, missing);
 	if (untestable)
 		printf("warning: %zu of %zu tests have too few repetitions to ever reach alpha %.3f: they "
 		       "cannot flag anything\n",
@@ -246,6 +263,7 @@ int cmd_check(int argc, char **argv)
 {
 	static const struct option opts[] = {{"threshold", 1, NULL, 't'}, {"alpha", 1, NULL, 'a'},
 					     {"metric", 1, NULL, 'm'},	  {"strict", 0, NULL, 's'},
+					     {"junit", 1, NULL, 'j'},	  {"markdown", 1, NULL, 'k'},
 					     {"help", 0, NULL, 'h'},	  {NULL, 0, NULL, 0}};
 	struct check_opts o = {.threshold = 0.05,
 			       .alpha = REPORT_ALPHA,
@@ -253,9 +271,11 @@ int cmd_check(int argc, char **argv)
 			       .nmetrics = 4};
 	struct runs_run base, new;
 	char err[1024], *end;
+	const char *junit = NULL, *md = NULL;
+	struct ciout ci;
 	int c, ret = 2;
 
-	while ((c = getopt_long(argc, argv, "t:a:m:sh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "t:a:m:shj:k:", opts, NULL)) != -1) {
 		switch (c) {
 		case 't':
 			o.threshold = strtod(optarg, &end);
@@ -282,6 +302,12 @@ int cmd_check(int argc, char **argv)
 			break;
 		case 's':
 			o.strict = 1;
+			break;
+		case 'j':
+			junit = optarg;
+			break;
+		case 'k':
+			md = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -310,7 +336,12 @@ int cmd_check(int argc, char **argv)
 				"refusing to compare\n");
 		goto cleanup;
 	}
+	ciout_init(&ci, "wirelab check");
+	o.ci = junit || md ? &ci : NULL;
 	ret = check_runs(&base, &new, &o);
+	if (ret != 2 && ciout_write_all(o.ci, junit, md, err, sizeof(err)))
+		fprintf(stderr, "wirelab check: %s\n", err), ret = 2;
+	ciout_free(&ci);
 cleanup:
 	runs_free(&base);
 	runs_free(&new);
