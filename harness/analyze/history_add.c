@@ -31,16 +31,16 @@ static int keys_of(struct runs_run *r, struct run_keys *k, char *err, size_t err
 	unsigned long long h = 0xcbf29ce484222325ULL;
 	json_t *dirty = json_object_get(r->meta, "git_dirty");
 
-	if (!r->when) {
+	if (!r->info.when) {
 		snprintf(err, errlen,
 			 "%s/run.json has no start time (\"when\"): the history orders runs by it", r->dir);
 		return -EINVAL;
 	}
-	k->host = r->host ? r->host : "unknown";
-	k->cpu = r->cpu ? r->cpu : "unknown";
-	k->kernel = r->kernel ? r->kernel : "unknown";
-	k->topology = r->topology ? r->topology : "unknown";
-	k->commit = r->commit ? r->commit : "unknown";
+	k->host = r->info.host ? r->info.host : "unknown";
+	k->cpu = r->info.cpu_model ? r->info.cpu_model : "unknown";
+	k->kernel = r->info.kernel ? r->info.kernel : "unknown";
+	k->topology = r->info.topology ? r->info.topology : "unknown";
+	k->commit = r->info.git_commit ? r->info.git_commit : "unknown";
 	k->dirty = json_is_true(dirty);
 	/* a run without an id is named by its folder */
 	size_t len = strlen(r->dir);
@@ -50,9 +50,9 @@ static int keys_of(struct runs_run *r, struct run_keys *k, char *err, size_t err
 	while (start > 0 && r->dir[start - 1] != '/')
 		start--;
 	snprintf(k->dirname, sizeof(k->dirname), "%.*s", (int)(len - start), r->dir + start);
-	k->run_id = r->id ? r->id : k->dirname;
-	history_fingerprint(k->host, k->cpu, r->cores, k->fp);
-	snprintf(k->key, sizeof(k->key), "%s/%s/%s", k->fp, k->run_id, r->when);
+	k->run_id = r->info.run_id ? r->info.run_id : k->dirname;
+	history_fingerprint(k->host, k->cpu, r->info.cores, k->fp);
+	snprintf(k->key, sizeof(k->key), "%s/%s/%s", k->fp, k->run_id, r->info.when);
 	for (size_t i = 0; i < r->ncells; i++) {
 		const struct runs_cell *c = &r->cells[i];
 		h = fnv_add(h, c->variant, strlen(c->variant) + 1);
@@ -147,11 +147,11 @@ static int put_run(sqlite3 *db, struct runs_run *r, const struct run_keys *k, co
 	if (rc != SQLITE_OK)
 		goto cleanup;
 	const char *text[] = {k->key,	 k->fp,	    k->host, k->cpu,  NULL, k->kernel, k->topology,
-			      k->run_id, k->commit, NULL,    r->when, now,  NULL,      r->dir};
+			      k->run_id, k->commit, NULL,    r->info.when, now,  NULL,      r->dir};
 	for (int i = 0; i < 14; i++)
 		if (text[i])
 			sqlite3_bind_text(st, i + 1, text[i], -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 5, r->cores);
+	sqlite3_bind_int64(st, 5, r->info.cores);
 	sqlite3_bind_int(st, 10, k->dirty);
 	sqlite3_bind_int(st, 13, RUNS_FORMAT);
 	sqlite3_bind_text(st, 15, k->content, -1, SQLITE_STATIC);
