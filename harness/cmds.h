@@ -5,6 +5,7 @@
  * links every .c file in harness/, so nothing else changes.
  */
 WL_CMD(probe, "count a running process's syscalls, CPU time, context switches and packets")
+WL_CMD(profile, "sample where running processes spend CPU: flame graphs, function groups, diff")
 WL_CMD(plot, "draw a run's graphs (SVG and PNG) into RUN/plots/")
 WL_CMD(pick, "the best variant for a workload, and whether it beats the runner-up")
 WL_CMD(check, "regressions and improvements between two runs (exit 1 on a regression)")
