@@ -8,6 +8,7 @@
  * (docs/harness.md).
  */
 WL_CMD(probe, "count a running process's syscalls, CPU time, context switches and packets")
+WL_CMD(profile, "sample where running processes spend CPU: flame graphs, function groups, diff")
 WL_CMD(plot, "draw a run's graphs (SVG and PNG) into RUN/plots/")
 WL_CMD(table, "a run's medians per variant, size and concurrency, as a text table")
 WL_CMD(pick, "the best variant for a workload, and whether it beats the runner-up")

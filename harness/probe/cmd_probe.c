@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common_pids.h"
 #include "probe.h"
 
 #define PROG  "wirelab probe"
@@ -52,33 +53,6 @@ static void usage(FILE *f)
 		   "tracepoints only, so it needs neither kprobes, fentry nor a mounted tracefs.\n");
 }
 
-static int parse_pids(struct probe_opts *o, const char *arg)
-{
-	char *copy = strdup(arg), *save = NULL, *tok;
-	int rc = 0;
-
-	if (!copy)
-		return -ENOMEM;
-	for (tok = strtok_r(copy, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
-		char *end;
-		long v = strtol(tok, &end, 10);
-
-		if (*end || v <= 0 || v > 0x7fffffff) {
-			fprintf(stderr, PROG ": --pid wants a process id, not '%s'\n", tok);
-			rc = -EINVAL;
-			break;
-		}
-		if (o->npids == WL_PROBE_MAX_TGIDS) {
-			fprintf(stderr, PROG ": at most %d pids\n", WL_PROBE_MAX_TGIDS);
-			rc = -E2BIG;
-			break;
-		}
-		o->pids[o->npids++] = (int)v;
-	}
-	free(copy);
-	return rc;
-}
-
 static int parse_seconds(const char *name, const char *arg, double *out)
 {
 	char *end;
@@ -107,7 +81,7 @@ static int parse_opts(int argc, char **argv, struct probe_opts *o)
 	while ((c = getopt_long(argc, argv, "p:d:i:jh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'p':
-			if (parse_pids(o, optarg) < 0)
+			if (wl_pids_parse(PROG, optarg, o->pids, &o->npids, WL_PROBE_MAX_TGIDS) < 0)
 				return -EINVAL;
 			break;
 		case 'd':
