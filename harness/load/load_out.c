@@ -59,7 +59,8 @@ static void set_measured(json_t *o, const struct load_result *r, bool open, bool
 	json_object_set_new(o, "duration_s", json_real(r->window_s));
 	json_object_set_new(o, "drain_s", json_real(r->drain_s));
 	json_object_set_new(o, "achieved_rps", json_real(round(r->achieved_rps * 10) / 10));
-	json_object_set_new(o, "offered_rps", open ? json_real(r->offered_rps) : json_null());
+	json_object_set_new(o, "offered_rps",
+			    open ? json_real(round(r->offered_rps * 10) / 10) : json_null());
 	json_object_set_new(o, "arrivals", open ? json_integer((json_int_t)r->s.arrivals) : json_null());
 	json_object_set_new(o, "unsent", open ? json_integer((json_int_t)r->s.unsent) : json_null());
 	json_object_set_new(o, "rate_kept", open ? json_boolean(r->rate_kept) : json_null());
@@ -202,6 +203,7 @@ int load_out_print(const struct load_cfg *cfg, const struct load_work *w, struct
 			    json_string(!cfg->copy && !cfg->verify_dir && !w->tls
 						? "discarded by the kernel (recv MSG_TRUNC), counted"
 						: "copied to user space"));
+	json_object_set_new(o, "rate", open ? json_real(cfg->rate) : json_null());
 	json_object_set_new(o, "warmup_s", json_real(cfg->warmup_s));
 	json_object_set_new(o, "timeout_s", json_real(cfg->timeout_s));
 	json_object_set_new(o, "seed", json_integer((json_int_t)cfg->seed));
@@ -338,7 +340,7 @@ int load_merge_main(const struct load_cfg *cfg)
 		conns += json_integer_value(json_object_get(j, "connections"));
 		json_decref(j);
 	}
-	r->rate_kept = r->achieved_rps >= 0.98 * r->offered_rps;
+	r->rate_kept = r->s.in_window >= 0.98 * (double)r->s.arrivals;
 	set_measured(out, r, open, tls, resume);
 	json_object_set_new(out, "connections", json_integer(conns));
 	json_object_set_new(out, "threads", json_integer(r->threads));
