@@ -93,6 +93,9 @@ uint64_t load_hist_percentile(const struct load_hist *h, double pct)
 		seen += h->counts[i];
 		if (seen >= want) {
 			uint64_t v = load_hist_high(i);
+			/* the top bucket also holds the clamped samples: say the max */
+			if (h->clamped && i == load_hist_index(LOAD_HIST_HIGHEST))
+				return h->max;
 			return v < h->max ? v : h->max;
 		}
 	}

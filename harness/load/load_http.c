@@ -55,7 +55,7 @@ int load_http_parse(const char *buf, size_t len, struct load_http_head *h)
 	h->status = (buf[9] - '0') * 100 + (buf[10] - '0') * 10 + (buf[11] - '0');
 	h->content_length = 0;
 	h->close = http10; /* 1.0 closes unless it says keep-alive */
-	p = memchr(buf, '\n', (size_t)(end - buf)) + 1;
+	p = (const char *)memchr(buf, '\n', (size_t)(end + 2 - buf)) + 1; /* end[1] at the latest */
 	while (p < end + 2) {
 		const char *v;
 		size_t vl;

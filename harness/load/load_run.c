@@ -747,7 +747,10 @@ static void conn_recycle(struct run_conn *c, bool backoff)
 	struct run_thread *t = c->t;
 
 	if (c->ssl) {
-		SSL_free(c->ssl); /* no close_notify: the server sees the close either way */
+		/* no close_notify (the server sees the close either way), but marked
+		 * shut down so OpenSSL keeps the session resumable */
+		SSL_set_shutdown(c->ssl, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+		SSL_free(c->ssl);
 		c->ssl = NULL;
 	}
 	if (c->fd >= 0)
