@@ -33,3 +33,9 @@ $(BUILD)/tests/load_srv: tests/load/load_srv.c
 ALL_EXTRA += $(BUILD)/wirelab-load
 TEST_BINS += $(BUILD)/wirelab-load $(BUILD)/tests/unit_load $(BUILD)/tests/load_srv
 -include $(wildcard $(BUILD)/harness/load/*.d)
+
+# epoll against io_uring on a minimal closed loop (scripts/load-loopcmp): why wirelab-load uses epoll
+$(BUILD)/tests/load_loopcmp: tests/load/load_loopcmp.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(CFLAGS) $(BASEFLAGS) -o $@ $< -luring
