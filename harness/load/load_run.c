@@ -23,14 +23,7 @@
  */
 #include <errno.h>
 #include <math.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <openssl/err.h>
-#include <openssl/ssl.h>
-#include <pthread.h>
 #include <sched.h>
-#include <stdarg.h>
-#include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,761 +33,11 @@
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
-#include <xxhash.h>
 
 #include "load.h"
 #include "load_http.h"
+#include "load_run.h"
 #include "load_tls.h"
-
-#define RUN_SCRATCH	(256 * 1024) /* one read's buffer per thread: a 64 KiB body in one read */
-#define RUN_HEAD_READ	4096	     /* discard mode: the first read of a response, head and a bit */
-#define RUN_DISCARD_MIN 2048	     /* body left above which the kernel discards (recv MSG_TRUNC) */
-#define RUN_TICK_NS	10000000ull  /* timeouts and reconnects checked every 10 ms */
-#define RUN_RETRY_NS	10000000ull  /* a connection that failed waits 10 ms before reconnecting */
-#define RUN_EVENTS	512
-
-enum { C_DOWN, C_CONNECTING, C_HANDSHAKE, C_READY };
-
-struct run_inf {
-	uint64_t intended, sent;
-	uint32_t req;
-};
-
-struct run_conn {
-	struct run_thread *t;
-	int fd, state;
-	SSL *ssl;
-	uint64_t started;  /* connect started, for its timeout */
-	uint64_t retry_at; /* after a failure, not before */
-	uint32_t reqs_left;
-	unsigned gen; /* bumped when the connection is recycled */
-	bool in_ring;
-	struct run_inf inf[LOAD_MAX_PIPELINE];
-	unsigned ihead, icount;
-	char *tx;
-	uint32_t txlen, txoff, txcap;
-	/* the response being read */
-	bool in_body, bad_body, resp_close;
-	int status;
-	uint64_t body_left, resp_bytes;
-	uint32_t hlen;
-	char *head; /* a head split over reads is gathered here */
-	XXH3_state_t *xx;
-};
-
-struct run_shared {
-	const struct load_cfg *cfg;
-	const struct load_work *w;
-	SSL_CTX *ctx;
-	pthread_barrier_t ready, go;
-	uint64_t t0, ws, we; /* start, window start, window end (UINT64_MAX with --requests) */
-	int nthreads;
-	bool abort; /* set before the go barrier when a thread could not start */
-};
-
-struct run_thread {
-	struct run_shared *sh;
-	const struct load_cfg *cfg;
-	const struct load_work *w;
-	int id, cpu, ep, nconns;
-	struct run_conn *conns;
-	char *scratch;
-	uint64_t rng, ws, we, now;
-	bool discard, open, stopping;
-	unsigned inflight;
-	/* open mode: the schedule */
-	uint64_t next_arrival;
-	double gap_ns;
-	uint64_t arrivals_left, submits_left; /* --requests: this thread's share */
-	struct run_conn **ring;
-	unsigned rhead, rcount;
-	uint64_t next_tick, next_sec, end;
-	SSL_SESSION *sess;
-	char tls_version[32], tls_cipher[80];
-	struct load_stats st;
-	struct load_tick ticks[4];
-	_Atomic int published; /* seconds whose tick is complete */
-	_Atomic bool finished;
-	int rc;
-	char first_err[LE_COUNT][200];
-	pthread_t th;
-};
-
-static int run_ssl_idx = -1;
-
-static inline uint64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-static void conn_recycle(struct run_conn *c, bool backoff);
-static int conn_flush(struct run_conn *c);
-
-static inline bool counted(const struct run_thread *t, uint64_t intended)
-{
-	return intended >= t->ws && intended < t->we;
-}
-
-/* the first error of each kind is kept, said, for stderr and the JSON */
-__attribute__((format(printf, 4, 0))) static void note_verr(struct run_thread *t, enum load_err k,
-							    const char *path, const char *fmt, va_list ap)
-{
-	char *m = t->first_err[k];
-	size_t len = sizeof(t->first_err[k]);
-	int n;
-
-	if (m[0])
-		return;
-	n = snprintf(m, len, "%s: ", path);
-	if (n > 0 && (size_t)n < len)
-		vsnprintf(m + n, len - (size_t)n, fmt, ap);
-}
-
-__attribute__((format(printf, 4, 5))) static void note_err(struct run_thread *t, enum load_err k,
-							   const char *path, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	note_verr(t, k, path, fmt, ap);
-	va_end(ap);
-}
-
-static inline struct load_tick *cur_tick(struct run_thread *t)
-{
-	return &t->ticks[atomic_load_explicit(&t->published, memory_order_relaxed) % 4];
-}
-
-/* --- connection choice (open mode) ------------------------------------- */
-
-static bool conn_has_room(const struct run_thread *t, const struct run_conn *c)
-{
-	if (c->retry_at > t->now)
-		return false;
-	if (c->state == C_DOWN)
-		return true;
-	return c->icount < (unsigned)t->cfg->pipeline && c->reqs_left > 0;
-}
-
-static void ring_offer(struct run_thread *t, struct run_conn *c)
-{
-	if (!t->open || c->in_ring || !conn_has_room(t, c))
-		return;
-	t->ring[(t->rhead + t->rcount++) % (unsigned)t->nconns] = c;
-	c->in_ring = true;
-}
-
-/* the next connection with room, round robin; NULL when all are busy */
-static struct run_conn *ring_take(struct run_thread *t)
-{
-	while (t->rcount) {
-		struct run_conn *c = t->ring[t->rhead];
-		t->rhead = (t->rhead + 1) % (unsigned)t->nconns;
-		t->rcount--;
-		c->in_ring = false;
-		if (conn_has_room(t, c))
-			return c;
-	}
-	return NULL;
-}
-
-/* --- requests ---------------------------------------------------------- */
-
-static uint32_t pick_req(struct run_thread *t)
-{
-	const struct load_work *w = t->w;
-	uint64_t r;
-	size_t lo = 0, hi = w->nreqs - 1;
-
-	if (w->nreqs == 1)
-		return 0;
-	r = load_rng_next(&t->rng) % w->total_weight;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (w->reqs[mid].cum > r)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return (uint32_t)lo;
-}
-
-static uint32_t pick_rpc(struct run_thread *t)
-{
-	const struct load_work *w = t->w;
-	uint64_t r;
-	size_t i = 0;
-
-	if (t->cfg->conn_close)
-		return 1;
-	if (!w->nrpc)
-		return UINT32_MAX;
-	r = load_rng_next(&t->rng) % w->rpc_cum[w->nrpc - 1];
-	while (w->rpc_cum[i] <= r)
-		i++;
-	return w->rpc[i];
-}
-
-/*
- * Edge-triggered, both directions, registered once per connection: no
- * epoll_ctl per request, and epoll does not poll the socket a second time
- * per event as level-triggered mode does. A read shorter than asked for
- * has drained the socket (the next bytes raise a new edge), so no extra
- * read to see EAGAIN.
- */
-static void watch(struct run_conn *c)
-{
-	struct epoll_event e = {.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET, .data.ptr = c};
-
-	epoll_ctl(c->t->ep, EPOLL_CTL_ADD, c->fd, &e);
-}
-
-/* every request in flight on c fails with kind k, then c reconnects */
-__attribute__((format(printf, 3, 4))) static void conn_fail(struct run_conn *c, enum load_err k,
-							    const char *fmt, ...)
-{
-	struct run_thread *t = c->t;
-	bool any = false;
-	va_list ap;
-
-	for (unsigned i = 0; i < c->icount; i++) {
-		struct run_inf *f = &c->inf[(c->ihead + i) % LOAD_MAX_PIPELINE];
-		if (counted(t, f->intended)) {
-			t->st.errors[k]++;
-			cur_tick(t)->errors++;
-			any = true;
-		}
-	}
-	if (c->icount && counted(t, c->inf[c->ihead].intended))
-		t->st.bytes += c->resp_bytes;
-	/* a failure with no request to blame (a connect before the first send) counts once */
-	if (!c->icount && t->now >= t->ws && t->now < t->we) {
-		t->st.errors[k]++;
-		any = true;
-	}
-	if (any) {
-		va_start(ap, fmt);
-		note_verr(t, k, c->icount ? t->w->reqs[c->inf[c->ihead].req].path : t->w->authority, fmt, ap);
-		va_end(ap);
-	}
-	t->inflight -= c->icount;
-	c->icount = 0;
-	conn_recycle(c, true);
-}
-
-static void conn_ready(struct run_conn *c)
-{
-	c->state = C_READY;
-	conn_flush(c);
-}
-
-static void conn_handshake(struct run_conn *c)
-{
-	struct run_thread *t = c->t;
-	int r = SSL_connect(c->ssl);
-
-	if (r == 1) {
-		if (t->now >= t->ws) {
-			t->st.handshakes++;
-			if (SSL_session_reused(c->ssl))
-				t->st.resumed++;
-		}
-		if (!t->tls_version[0]) {
-			snprintf(t->tls_version, sizeof(t->tls_version), "%s", SSL_get_version(c->ssl));
-			snprintf(t->tls_cipher, sizeof(t->tls_cipher), "%s", SSL_get_cipher_name(c->ssl));
-		}
-		conn_ready(c);
-		return;
-	}
-	switch (SSL_get_error(c->ssl, r)) {
-	case SSL_ERROR_WANT_READ:
-	case SSL_ERROR_WANT_WRITE:
-		return; /* the next edge resumes it */
-	default: {
-		char e[160];
-		load_tls_error(e, sizeof(e));
-		conn_fail(c, LE_CONNECT, "TLS handshake failed: %s", e);
-	}
-	}
-}
-
-static void conn_connected(struct run_conn *c)
-{
-	struct run_thread *t = c->t;
-
-	if (!t->w->tls) {
-		conn_ready(c);
-		return;
-	}
-	c->ssl = SSL_new(t->sh->ctx);
-	if (!c->ssl || !SSL_set_fd(c->ssl, c->fd)) {
-		conn_fail(c, LE_CONNECT, "SSL_new failed");
-		return;
-	}
-	SSL_set_ex_data(c->ssl, run_ssl_idx, t);
-	SSL_set_tlsext_host_name(c->ssl, t->w->host);
-	if (t->sess)
-		SSL_set_session(c->ssl, t->sess);
-	c->state = C_HANDSHAKE;
-	conn_handshake(c);
-}
-
-static void conn_connect(struct run_conn *c)
-{
-	struct run_thread *t = c->t;
-	int one = 1;
-
-	c->fd = socket(t->w->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (c->fd < 0) {
-		conn_fail(c, LE_CONNECT, "socket: %s", strerror(errno));
-		return;
-	}
-	/* requests are small and each must leave now */
-	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	c->started = t->now;
-	c->reqs_left = pick_rpc(t);
-	if (t->now >= t->ws)
-		t->st.connects++;
-	watch(c);
-	if (connect(c->fd, (const struct sockaddr *)&t->w->addr, t->w->addrlen) == 0) {
-		conn_connected(c);
-		return;
-	}
-	if (errno != EINPROGRESS) {
-		conn_fail(c, LE_CONNECT, "connect: %s", strerror(errno));
-		return;
-	}
-	c->state = C_CONNECTING;
-}
-
-/* queue one request on c (connecting first when it is down) */
-static void conn_submit(struct run_conn *c, uint64_t intended)
-{
-	struct run_thread *t = c->t;
-	uint32_t req = pick_req(t);
-	const struct load_req *r = &t->w->reqs[req];
-	struct run_inf *f = &c->inf[(c->ihead + c->icount++) % LOAD_MAX_PIPELINE];
-
-	f->intended = intended;
-	f->sent = t->now;
-	f->req = req;
-	t->inflight++;
-	if (counted(t, intended)) {
-		t->st.sent++;
-		if (t->open)
-			load_hist_record(&t->st.lag, t->now > intended ? t->now - intended : 0);
-	}
-	if (c->txoff && c->txlen + r->len > c->txcap) {
-		memmove(c->tx, c->tx + c->txoff, c->txlen - c->txoff);
-		c->txlen -= c->txoff;
-		c->txoff = 0;
-	}
-	memcpy(c->tx + c->txlen, r->text, r->len);
-	c->txlen += r->len;
-	if (c->state == C_DOWN) {
-		conn_connect(c); /* picks the connection's request budget */
-		if (c->state != C_DOWN)
-			c->reqs_left--;
-		return;
-	}
-	c->reqs_left--;
-	if (c->state == C_READY)
-		conn_flush(c);
-}
-
-/* closed mode: fill c up to the pipeline depth */
-static void conn_fill(struct run_conn *c)
-{
-	struct run_thread *t = c->t;
-
-	while (!t->stopping && c->retry_at <= t->now && c->icount < (unsigned)t->cfg->pipeline) {
-		if (c->state != C_DOWN && !c->reqs_left)
-			return; /* its last request is out; it closes after the answer */
-		if (t->cfg->requests && t->now >= t->ws) {
-			if (!t->submits_left)
-				return;
-			t->submits_left--;
-		}
-		conn_submit(c, t->now);
-		if (c->state == C_DOWN)
-			return; /* the connect failed; the tick retries */
-	}
-}
-
-/* a response is complete: count it, then send the next */
-static int conn_complete(struct run_conn *c)
-{
-	struct run_thread *t = c->t;
-	struct run_inf *f = &c->inf[c->ihead];
-	uint64_t now = now_ns();
-
-	c->ihead = (c->ihead + 1) % LOAD_MAX_PIPELINE;
-	c->icount--;
-	t->inflight--;
-	if (counted(t, f->intended)) {
-		t->st.bytes += c->resp_bytes;
-		if (c->status < 200 || c->status > 299) {
-			t->st.errors[LE_STATUS]++;
-			cur_tick(t)->errors++;
-			note_err(t, LE_STATUS, t->w->reqs[f->req].path, "status %d", c->status);
-		} else if (c->bad_body) {
-			t->st.errors[LE_VERIFY]++;
-			cur_tick(t)->errors++;
-		} else {
-			uint64_t lat = now - f->intended;
-			t->st.requests++;
-			if (now < t->we)
-				t->st.in_window++;
-			load_hist_record(&t->st.lat, lat);
-			load_hist_record(&t->st.raw, now - f->sent);
-			struct load_tick *k = cur_tick(t);
-			k->requests++;
-			k->bytes += c->resp_bytes;
-			load_hist_record(&k->lat, lat);
-		}
-	}
-	c->in_body = false;
-	c->resp_bytes = 0;
-	if (c->resp_close || (!c->reqs_left && !c->icount)) {
-		if (c->icount) {
-			conn_fail(c, LE_CLOSED, "the server said Connection: close with requests in flight");
-			return -1;
-		}
-		conn_recycle(c, false);
-		return -1;
-	}
-	unsigned gen = c->gen;
-	if (t->open)
-		ring_offer(t, c);
-	else
-		conn_fill(c);
-	return c->gen != gen ? -1 : 0; /* the next request's write failed */
-}
-
-/* a body's bytes: hashed when verifying */
-static void body_bytes(struct run_conn *c, const char *p, size_t n)
-{
-	c->body_left -= n;
-	c->t->st.body_bytes += n;
-	if (c->xx && !c->bad_body)
-		XXH3_64bits_update(c->xx, p, n);
-}
-
-static int body_done(struct run_conn *c)
-{
-	if (c->xx && !c->bad_body) {
-		const struct load_req *r = &c->t->w->reqs[c->inf[c->ihead].req];
-		if (XXH3_64bits_digest(c->xx) != r->expect_hash) {
-			c->bad_body = true;
-			note_err(c->t, LE_VERIFY, r->path, "the body differs from the docroot's file");
-		}
-	}
-	return conn_complete(c);
-}
-
-static int head_done(struct run_conn *c, const struct load_http_head *h)
-{
-	const struct load_req *r = &c->t->w->reqs[c->inf[c->ihead].req];
-
-	c->in_body = true;
-	c->status = h->status;
-	c->resp_close = h->close;
-	c->body_left = h->content_length;
-	c->bad_body = false;
-	if (c->xx) {
-		XXH3_64bits_reset(c->xx);
-		if (h->status >= 200 && h->status <= 299 && (int64_t)h->content_length != r->expect_len) {
-			c->bad_body = true;
-			note_err(c->t, LE_VERIFY, r->path,
-				 "Content-Length %llu, the docroot's file has %lld bytes",
-				 (unsigned long long)h->content_length, (long long)r->expect_len);
-		}
-	}
-	if (!c->body_left)
-		return body_done(c);
-	return 0;
-}
-
-/* bytes read from c: heads parsed, bodies counted; -1 when c went down */
-static int conn_process(struct run_conn *c, const char *p, size_t n)
-{
-	while (n) {
-		if (!c->icount) {
-			conn_fail(c, LE_PARSE, "%zu bytes with no request outstanding", n);
-			return -1;
-		}
-		if (!c->in_body) {
-			struct load_http_head h;
-			int r;
-			size_t used;
-			if (!c->hlen) {
-				r = load_http_parse(p, n, &h);
-				if (r == LH_INCOMPLETE) {
-					memcpy(c->head, p, n);
-					c->hlen = (uint32_t)n;
-					c->resp_bytes += n;
-					return 0;
-				}
-				used = r > 0 ? (size_t)r : 0;
-			} else {
-				size_t room = LOAD_HTTP_HEAD_MAX - c->hlen, take = n < room ? n : room;
-				uint32_t old = c->hlen;
-				memcpy(c->head + c->hlen, p, take);
-				c->hlen += (uint32_t)take;
-				r = load_http_parse(c->head, c->hlen, &h);
-				if (r == LH_INCOMPLETE) {
-					c->resp_bytes += take;
-					return 0;
-				}
-				used = r > 0 ? (size_t)r - old : 0;
-				c->hlen = 0;
-			}
-			if (r < 0) {
-				conn_fail(c, LE_PARSE, "%s", load_http_strerror(r));
-				return -1;
-			}
-			c->resp_bytes += used;
-			p += used;
-			n -= used;
-			if (head_done(c, &h))
-				return -1;
-			continue;
-		}
-		size_t take = n < c->body_left ? n : (size_t)c->body_left;
-		body_bytes(c, p, take);
-		c->resp_bytes += take;
-		p += take;
-		n -= take;
-		if (!c->body_left && body_done(c))
-			return -1;
-	}
-	return 0;
-}
-
-static void conn_eof(struct run_conn *c)
-{
-	if (!c->icount) {
-		conn_recycle(c, false); /* an idle keep-alive connection closed: not an error */
-		return;
-	}
-	if (c->resp_bytes || c->hlen)
-		conn_fail(c, LE_CLOSED, "the server closed mid-response (%llu bytes of it read)",
-			  (unsigned long long)(c->resp_bytes + c->hlen));
-	else
-		conn_fail(c, LE_CLOSED, "the server closed before answering");
-}
-
-static void conn_read_err(struct run_conn *c, int err)
-{
-	if (err == ECONNRESET || err == EPIPE)
-		conn_fail(c, LE_RESET, "connection reset (%llu bytes of the response read)",
-			  (unsigned long long)(c->resp_bytes + c->hlen));
-	else
-		conn_fail(c, LE_READ, "read failed: %s", strerror(err));
-}
-
-static void conn_read_tls(struct run_conn *c)
-{
-	struct run_thread *t = c->t;
-
-	for (;;) {
-		int n = SSL_read(c->ssl, t->scratch, RUN_SCRATCH);
-		if (n > 0) {
-			if (conn_process(c, t->scratch, (size_t)n))
-				return;
-			continue;
-		}
-		switch (SSL_get_error(c->ssl, n)) {
-		case SSL_ERROR_WANT_READ:
-			return;
-		case SSL_ERROR_WANT_WRITE:
-			return;
-		case SSL_ERROR_ZERO_RETURN:
-			conn_eof(c);
-			return;
-		case SSL_ERROR_SYSCALL:
-			if (!errno || errno == EPIPE) {
-				ERR_clear_error();
-				conn_eof(c);
-			} else {
-				ERR_clear_error();
-				conn_read_err(c, errno);
-			}
-			return;
-		default: {
-			char e[160];
-			load_tls_error(e, sizeof(e));
-			conn_fail(c, LE_READ, "TLS read failed: %s", e);
-			return;
-		}
-		}
-	}
-}
-
-/* hup: the edge said the peer closed or failed, so read on to the EOF or
- * error even after a short read (it came with the same edge) */
-static void conn_read(struct run_conn *c, bool hup)
-{
-	struct run_thread *t = c->t;
-
-	if (c->ssl) {
-		conn_read_tls(c);
-		return;
-	}
-	for (;;) {
-		ssize_t n;
-		if (c->in_body && t->discard && c->body_left >= RUN_DISCARD_MIN) {
-			/* counted, not copied: the kernel drops the bytes it returns */
-			size_t want = (size_t)c->body_left;
-			n = recv(c->fd, NULL, want, MSG_TRUNC | MSG_DONTWAIT);
-			if (n > 0) {
-				c->body_left -= (uint64_t)n;
-				t->st.body_bytes += (uint64_t)n;
-				c->resp_bytes += (uint64_t)n;
-				if (!c->body_left && body_done(c))
-					return;
-				if (!hup && ((size_t)n < want || !c->icount))
-					return;
-				continue;
-			}
-		} else {
-			size_t want = t->discard ? RUN_HEAD_READ * (size_t)t->cfg->pipeline : RUN_SCRATCH;
-			if (want > RUN_SCRATCH)
-				want = RUN_SCRATCH;
-			n = recv(c->fd, t->scratch, want, MSG_DONTWAIT);
-			if (n > 0) {
-				if (conn_process(c, t->scratch, (size_t)n))
-					return;
-				if (hup)
-					continue;
-				/* a full read may have left more; a body to discard is likely there */
-				if (!c->icount || ((size_t)n < want && !(c->in_body && t->discard &&
-									 c->body_left >= RUN_DISCARD_MIN)))
-					return;
-				continue;
-			}
-		}
-		if (n == 0) {
-			conn_eof(c);
-			return;
-		}
-		switch (errno) {
-		case EAGAIN:
-			return;
-		case EINTR:
-			continue;
-		default:
-			conn_read_err(c, errno);
-			return;
-		}
-	}
-}
-
-static int conn_flush(struct run_conn *c)
-{
-	while (c->txoff < c->txlen) {
-		ssize_t n;
-		if (c->ssl) {
-			int r = SSL_write(c->ssl, c->tx + c->txoff, (int)(c->txlen - c->txoff));
-			if (r <= 0) {
-				switch (SSL_get_error(c->ssl, r)) {
-				case SSL_ERROR_WANT_WRITE:
-					return 0;
-				case SSL_ERROR_WANT_READ:
-					return 0;
-				case SSL_ERROR_SYSCALL:
-					if (errno == ECONNRESET || errno == EPIPE) {
-						ERR_clear_error();
-						conn_fail(c, LE_RESET, "connection reset on write");
-						return -1;
-					}
-					/* fall through */
-				default:
-					ERR_clear_error();
-					conn_fail(c, LE_WRITE, "TLS write failed");
-					return -1;
-				}
-			}
-			n = r;
-		} else {
-			n = send(c->fd, c->tx + c->txoff, c->txlen - c->txoff, MSG_NOSIGNAL | MSG_DONTWAIT);
-			if (n < 0) {
-				switch (errno) {
-				case EINTR:
-					continue;
-				case EAGAIN:
-					return 0; /* the EPOLLOUT edge resumes it */
-				case ECONNRESET:
-				case EPIPE:
-					conn_fail(c, LE_RESET, "connection reset on write");
-					return -1;
-				default:
-					conn_fail(c, LE_WRITE, "write failed: %s", strerror(errno));
-					return -1;
-				}
-			}
-		}
-		c->txoff += (uint32_t)n;
-	}
-	c->txoff = c->txlen = 0;
-	return 0;
-}
-
-static void conn_recycle(struct run_conn *c, bool backoff)
-{
-	struct run_thread *t = c->t;
-
-	if (c->ssl) {
-		/* no close_notify (the server sees the close either way), but marked
-		 * shut down so OpenSSL keeps the session resumable */
-		SSL_set_shutdown(c->ssl, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
-		SSL_free(c->ssl);
-		c->ssl = NULL;
-	}
-	if (c->fd >= 0)
-		close(c->fd);
-	c->fd = -1;
-	c->gen++;
-	c->state = C_DOWN;
-	c->txlen = c->txoff = 0;
-	c->in_body = false;
-	c->hlen = 0;
-	c->resp_bytes = 0;
-	c->retry_at = backoff ? t->now + RUN_RETRY_NS : 0;
-	if (backoff)
-		return; /* the tick reconnects it */
-	if (t->open)
-		ring_offer(t, c);
-	else
-		conn_fill(c);
-}
-
-static void conn_event(struct run_conn *c, uint32_t ev)
-{
-	switch (c->state) {
-	case C_CONNECTING: {
-		int err = 0;
-		socklen_t l = sizeof(err);
-		getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &l);
-		if (err)
-			conn_fail(c, LE_CONNECT, "connect: %s", strerror(err));
-		else
-			conn_connected(c);
-		return;
-	}
-	case C_HANDSHAKE:
-		conn_handshake(c);
-		return;
-	case C_READY:
-		if (ev & EPOLLOUT && c->txoff < c->txlen && conn_flush(c))
-			return;
-		if (ev & (EPOLLIN | EPOLLERR | EPOLLHUP | EPOLLRDHUP))
-			conn_read(c, ev & (EPOLLRDHUP | EPOLLHUP | EPOLLERR));
-		return;
-	}
-}
 
 /* every 10 ms: requests past --timeout fail, failed connections reconnect */
 static void run_tick(struct run_thread *t)
@@ -804,17 +47,17 @@ static void run_tick(struct run_thread *t)
 	for (int i = 0; i < t->nconns; i++) {
 		struct run_conn *c = &t->conns[i];
 		if (c->icount && t->now - c->inf[c->ihead].sent > limit) {
-			conn_fail(c, LE_TIMEOUT, "no complete response within %g s", t->cfg->timeout_s);
+			load_conn_fail(c, LE_TIMEOUT, "no complete response within %g s", t->cfg->timeout_s);
 		} else if ((c->state == C_CONNECTING || c->state == C_HANDSHAKE) &&
 			   t->now - c->started > limit) {
-			conn_fail(c, LE_CONNECT, "connect or handshake took longer than %g s",
-				  t->cfg->timeout_s);
+			load_conn_fail(c, LE_CONNECT, "connect or handshake took longer than %g s",
+				       t->cfg->timeout_s);
 		} else if (c->state == C_DOWN && c->retry_at && c->retry_at <= t->now) {
 			c->retry_at = 0;
 			if (t->open)
-				ring_offer(t, c);
+				load_conn_ring_offer(t, c);
 			else if (!t->stopping)
-				conn_fill(c);
+				load_conn_fill(c);
 		}
 	}
 }
@@ -839,15 +82,15 @@ static void sched_dispatch(struct run_thread *t)
 			t->next_arrival = UINT64_MAX; /* --requests: this thread's share is out */
 			return;
 		}
-		struct run_conn *c = ring_take(t);
+		struct run_conn *c = load_conn_ring_take(t);
 		if (!c)
 			return; /* every connection busy: the due requests wait */
 		if (mine)
 			t->arrivals_left--;
 		if (counted(t, t->next_arrival))
 			t->st.arrivals++;
-		conn_submit(c, t->next_arrival);
-		ring_offer(t, c);
+		load_conn_submit(c, t->next_arrival);
+		load_conn_ring_offer(t, c);
 		sched_advance(t);
 	}
 }
@@ -931,13 +174,13 @@ static void run_loop(struct run_thread *t, uint64_t until)
 		if (n > 0)
 			t->now = now_ns();
 		for (int i = 0; i < n; i++)
-			conn_event(evs[i].data.ptr, evs[i].events);
+			load_conn_event(evs[i].data.ptr, evs[i].events);
 	}
 }
 
 static int new_session(SSL *ssl, SSL_SESSION *s)
 {
-	struct run_thread *t = SSL_get_ex_data(ssl, run_ssl_idx);
+	struct run_thread *t = SSL_get_ex_data(ssl, load_run_ssl_idx);
 
 	if (!t)
 		return 0;
@@ -1023,7 +266,7 @@ static void *thread_main(void *arg)
 	 * connections are made per request, their connect timed */
 	if (!t->rc && !cfg->conn_close) {
 		for (int i = 0; i < t->nconns; i++)
-			conn_connect(&t->conns[i]);
+			load_conn_connect(&t->conns[i]);
 		run_loop(t, t->now + (uint64_t)(cfg->timeout_s * 1e9));
 	}
 	pthread_barrier_wait(&sh->ready);
@@ -1048,10 +291,10 @@ static void *thread_main(void *arg)
 		if (cfg->arrivals == LOAD_POISSON)
 			sched_advance(t);
 		for (int i = 0; i < t->nconns; i++)
-			ring_offer(t, &t->conns[i]);
+			load_conn_ring_offer(t, &t->conns[i]);
 	} else {
 		for (int i = 0; i < t->nconns; i++)
-			conn_fill(&t->conns[i]);
+			load_conn_fill(&t->conns[i]);
 	}
 	run_loop(t, 0);
 	t->end = t->now;
@@ -1113,8 +356,8 @@ int load_run(const struct load_cfg *cfg, const struct load_work *w, struct load_
 
 	memset(r, 0, sizeof(*r));
 	if (w->tls) {
-		if (run_ssl_idx < 0)
-			run_ssl_idx = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
+		if (load_run_ssl_idx < 0)
+			load_run_ssl_idx = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
 		if (!(sh.ctx = load_tls_ctx(cfg, new_session)))
 			return -EINVAL;
 	}

@@ -97,7 +97,8 @@ def head_len(size):
 def summary(j):
     l, u = j["latency_us"], j["latency_uncorrected_us"]
     return ("%s: %d req, %.0f req/s%s, p50 %.1f us, p99 %.1f us, p99.9 %.1f us, max %.1f us "
-            "(uncorrected p99 %.1f us)" % (
+            "(uncorrected p99 %.1f us%s)" % (
                 j["mode"], j["requests"], j["achieved_rps"],
                 "" if j["offered_rps"] is None else " of %.0f" % j["offered_rps"],
-                l["p50"], l["p99"], l["p999"], l["max"], u["p99"]))
+                l["p50"], l["p99"], l["p999"], l["max"], u["p99"],
+                "" if j["send_lag_us"] is None else ", send lag p99 %.1f us" % j["send_lag_us"]["p99"]))

@@ -8,6 +8,8 @@
  *                     same, then FIN), wrong (one body byte flipped),
  *                     chunked, status (404), silent-close (close, no answer)
  *   --size N | --body FILE   the body (default 1024 bytes of a pattern)
+ *   --work US         spends US microseconds of CPU on each response, so the
+ *                     server, not the client, sets the capacity
  * Prints "listening on 127.0.0.1:PORT" when ready; stops on SIGTERM.
  */
 #include <errno.h>
@@ -42,7 +44,7 @@ struct conn {
 
 static char *resp_ok, *resp_bad;
 static size_t ok_len, bad_len, bad_cut;
-static int fault = F_NONE, every = 1, stall_ms;
+static int fault = F_NONE, every = 1, stall_ms, work_us;
 static unsigned long served;
 static volatile sig_atomic_t stop;
 
@@ -100,6 +102,14 @@ static int pump(int ep, struct conn *c)
 				return 0;
 			c->pending--;
 			c->fault = F_NONE;
+			if (work_us) {
+				struct timespec a, b;
+				clock_gettime(CLOCK_THREAD_CPUTIME_ID, &a);
+				do
+					clock_gettime(CLOCK_THREAD_CPUTIME_ID, &b);
+				while ((b.tv_sec - a.tv_sec) * 1000000 + (b.tv_nsec - a.tv_nsec) / 1000 <
+				       work_us);
+			}
 			c->out = resp_ok;
 			c->outlen = ok_len;
 			if (fault != F_NONE && ++served % (unsigned long)every == 0) {
@@ -180,6 +190,8 @@ int main(int argc, char **argv)
 			blen = (size_t)atol(v);
 		else if (!strcmp(a, "--body"))
 			bodyf = v;
+		else if (!strcmp(a, "--work"))
+			work_us = atoi(v);
 		else if (!strcmp(a, "--every"))
 			every = atoi(v) > 0 ? atoi(v) : 1;
 		else if (!strcmp(a, "--port"))
@@ -281,7 +293,7 @@ int main(int argc, char **argv)
 	}
 	return 0;
 usage:
-	fprintf(stderr, "usage: load_srv [--port P] [--stall MS] [--size N | --body FILE] "
+	fprintf(stderr, "usage: load_srv [--port P] [--stall MS] [--size N | --body FILE] [--work US] "
 			"[--fault reset|close|wrong|chunked|status|silent-close] [--every K]\n");
 	return 2;
 }
