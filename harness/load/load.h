@@ -7,9 +7,11 @@
 #ifndef LOAD_H
 #define LOAD_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <sys/socket.h>
 
 #include "load_hist.h"
@@ -131,6 +133,22 @@ int load_out_print(const struct load_cfg *cfg, const struct load_work *w, struct
 /* --interval: one line for second `sec` (1-based), merged over threads */
 void load_out_tick(const struct load_cfg *cfg, int sec, const struct load_tick *t);
 int load_merge_main(const struct load_cfg *cfg);
+
+/* room for element n of a growing array *pp of *cap elements: -ENOMEM */
+static inline int load_grow(void *pp, size_t *cap, size_t n, size_t size)
+{
+	void **p = pp;
+
+	if (n < *cap)
+		return 0;
+	size_t nc = *cap ? *cap * 2 : 64;
+	void *np = realloc(*p, nc * size);
+	if (!np)
+		return -ENOMEM;
+	*p = np;
+	*cap = nc;
+	return 0;
+}
 
 static inline uint64_t load_rng_next(uint64_t *s)
 {

@@ -52,14 +52,8 @@ int load_mix_size(const char *s, uint64_t *out)
 
 static int add_file(struct load_mix *m, size_t *cap, int line, size_t i, uint64_t size, uint64_t weight)
 {
-	if (m->nfiles == *cap) {
-		size_t nc = *cap ? *cap * 2 : 64;
-		struct load_mix_file *nf = realloc(m->files, nc * sizeof(*nf));
-		if (!nf)
-			return -ENOMEM;
-		m->files = nf;
-		*cap = nc;
-	}
+	if (load_grow(&m->files, cap, m->nfiles, sizeof(*m->files)))
+		return -ENOMEM;
 	struct load_mix_file *f = &m->files[m->nfiles++];
 	snprintf(f->name, sizeof(f->name), "w/L%d-%zu-%llu", line, i, (unsigned long long)size);
 	f->size = size;
@@ -219,13 +213,8 @@ static int read_log(const char *wl, int wline, const char *path, size_t maxfiles
 		if (!(slot = map_get(&clients, key, (size_t)kl, &fresh)))
 			goto oom;
 		if (fresh) {
-			if (nc == ccap) {
-				ccap = ccap ? ccap * 2 : 1024;
-				struct log_client *n2 = realloc(cv, ccap * sizeof(*cv));
-				if (!n2)
-					goto oom;
-				cv = n2;
-			}
+			if (load_grow(&cv, &ccap, nc, sizeof(*cv)))
+				goto oom;
 			*slot = nc;
 			cv[nc++] = (struct log_client){.last = t, .reqs = 0};
 		}
@@ -243,13 +232,8 @@ static int read_log(const char *wl, int wline, const char *path, size_t maxfiles
 		if (!(slot = map_get(&paths, rpath, strlen(rpath), &fresh)))
 			goto oom;
 		if (fresh) {
-			if (np == pcap) {
-				pcap = pcap ? pcap * 2 : 1024;
-				struct log_path *n2 = realloc(pv, pcap * sizeof(*pv));
-				if (!n2)
-					goto oom;
-				pv = n2;
-			}
+			if (load_grow(&pv, &pcap, np, sizeof(*pv)))
+				goto oom;
 			*slot = np;
 			pv[np++] = (struct log_path){0};
 		}

@@ -113,14 +113,8 @@ static int add_req(struct load_work *w, size_t *cap, const char *path, uint64_t 
 	struct load_req *r;
 	int n;
 
-	if (w->nreqs == *cap) {
-		size_t nc = *cap ? *cap * 2 : 16;
-		struct load_req *nr = realloc(w->reqs, nc * sizeof(*nr));
-		if (!nr)
-			return -ENOMEM;
-		w->reqs = nr;
-		*cap = nc;
-	}
+	if (load_grow(&w->reqs, cap, w->nreqs, sizeof(*w->reqs)))
+		return -ENOMEM;
 	r = &w->reqs[w->nreqs];
 	memset(r, 0, sizeof(*r));
 	r->expect_len = -1;
