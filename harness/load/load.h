@@ -21,6 +21,7 @@
 #define LOAD_MAX_PIPELINE 64
 #define LOAD_EXIT_USAGE	  2 /* bad input */
 #define LOAD_EXIT_FAIL	  1 /* the run could not be made (no server, out of memory) */
+#define LOAD_JSON_FORMAT  1 /* "format" in the JSON: bumped when a field changes meaning */
 
 enum load_mode { LOAD_CLOSED, LOAD_OPEN };
 enum load_arrivals { LOAD_UNIFORM, LOAD_POISSON };

@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+#include <xxhash.h>
+
 #include "load.h"
 
 static void usage(FILE *f)
@@ -47,6 +50,7 @@ static void usage(FILE *f)
 		"  --json                print one JSON object (default: a summary for people)\n"
 		"  --interval            a line per second (stderr with --json, else stdout)\n"
 		"  --merge FILE...       merge --json outputs of several clients exactly\n"
+		"  --version             what it was built with\n"
 		"  --help                this text\n");
 }
 
@@ -175,6 +179,7 @@ enum {
 	O_COPY,
 	O_MERGE,
 	O_HELP,
+	O_VERSION,
 };
 
 static const struct option opts[] = {
@@ -200,6 +205,7 @@ static const struct option opts[] = {
 	{"copy", no_argument, 0, O_COPY},
 	{"merge", no_argument, 0, O_MERGE},
 	{"help", no_argument, 0, O_HELP},
+	{"version", no_argument, 0, O_VERSION},
 	{0, 0, 0, 0},
 };
 
@@ -319,6 +325,15 @@ int load_opts_parse(int argc, char **argv, struct load_cfg *c)
 			break;
 		case O_HELP:
 			usage(stdout);
+			exit(0);
+		case O_VERSION:
+			/* what it was built with, as wrk -v says */
+			printf(LOAD_PROG
+			       " (JSON format %d)\nloop: epoll, edge-triggered, one pinned thread per CPU\n"
+			       "tls: %s\nhash (--verify): XXH3-64 (xxHash %u)\nhistogram: 1 ns to %llu ns, "
+			       "%u sub-buckets\n",
+			       LOAD_JSON_FORMAT, OpenSSL_version(OPENSSL_VERSION), XXH_versionNumber(),
+			       (unsigned long long)LOAD_HIST_HIGHEST, LOAD_HIST_SUB_COUNT);
 			exit(0);
 		default:
 			if (optopt && optopt < 256)

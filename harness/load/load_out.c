@@ -14,8 +14,6 @@
 #include "load.h"
 #include "load_hist_json.h"
 
-#define OUT_FORMAT 1 /* "format" in the JSON: bumped when a field changes meaning */
-
 const char *const load_err_names[LE_COUNT] = {
 	"connect", "read", "write", "status", "timeout", "reset", "closed", "parse", "verify",
 };
@@ -185,7 +183,7 @@ int load_out_print(const struct load_cfg *cfg, const struct load_work *w, struct
 	for (int i = 0; i < r->threads; i++)
 		json_array_append_new(cpus, json_integer(cfg->cpus[i]));
 	json_object_set_new(o, "tool", json_string(LOAD_PROG));
-	json_object_set_new(o, "format", json_integer(OUT_FORMAT));
+	json_object_set_new(o, "format", json_integer(LOAD_JSON_FORMAT));
 	json_object_set_new(o, "mode", json_string(open ? "open" : "closed"));
 	json_object_set_new(o, "arrivals",
 			    open ? json_string(cfg->arrivals == LOAD_POISSON ? "poisson" : "uniform")
@@ -245,8 +243,8 @@ static int merge_one(const char *path, json_t *j, struct load_result *r, char *e
 #define JI(o, k) ((uint64_t)json_integer_value(json_object_get(o, k)))
 #define JN(o, k) (json_number_value(json_object_get(o, k)))
 	if (strcmp(json_string_value(json_object_get(j, "tool")) ?: "", LOAD_PROG) ||
-	    json_integer_value(json_object_get(j, "format")) != OUT_FORMAT) {
-		snprintf(err, errlen, "not a " LOAD_PROG " --json output of format %d", OUT_FORMAT);
+	    json_integer_value(json_object_get(j, "format")) != LOAD_JSON_FORMAT) {
+		snprintf(err, errlen, "not a " LOAD_PROG " --json output of format %d", LOAD_JSON_FORMAT);
 		return -EINVAL;
 	}
 	if ((rc = load_hist_merge_json(&r->s.lat, json_object_get(j, "histogram"), err, errlen)) ||
