@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "load.h"
@@ -21,6 +22,21 @@
 #include "load_tls.h"
 
 int load_run_ssl_idx = -1;
+
+/*
+ * recv and send without glibc's wrappers: these threads are never
+ * cancelled, and the wrappers' cancellation bookkeeping was 2% of the
+ * client's CPU at 1 KiB (perf, closed mode, 64 connections).
+ */
+static inline ssize_t raw_recv(int fd, void *buf, size_t len, int flags)
+{
+	return syscall(SYS_recvfrom, fd, buf, len, flags, NULL, NULL);
+}
+
+static inline ssize_t raw_send(int fd, const void *buf, size_t len, int flags)
+{
+	return syscall(SYS_sendto, fd, buf, len, flags, NULL, 0);
+}
 
 static int conn_flush(struct run_conn *c);
 
@@ -531,7 +547,7 @@ static void conn_read(struct run_conn *c, bool hup)
 		if (c->in_body && t->discard && c->body_left >= RUN_DISCARD_MIN) {
 			/* counted, not copied: the kernel drops the bytes it returns */
 			size_t want = (size_t)c->body_left;
-			n = recv(c->fd, NULL, want, MSG_TRUNC | MSG_DONTWAIT);
+			n = raw_recv(c->fd, NULL, want, MSG_TRUNC | MSG_DONTWAIT);
 			if (n > 0) {
 				c->body_left -= (uint64_t)n;
 				t->st.body_bytes += (uint64_t)n;
@@ -546,7 +562,7 @@ static void conn_read(struct run_conn *c, bool hup)
 			size_t want = t->discard ? RUN_HEAD_READ * (size_t)t->cfg->pipeline : RUN_SCRATCH;
 			if (want > RUN_SCRATCH)
 				want = RUN_SCRATCH;
-			n = recv(c->fd, t->scratch, want, MSG_DONTWAIT);
+			n = raw_recv(c->fd, t->scratch, want, MSG_DONTWAIT);
 			if (n > 0) {
 				if (conn_process(c, t->scratch, (size_t)n))
 					return;
@@ -602,7 +618,8 @@ static int conn_flush(struct run_conn *c)
 			}
 			n = r;
 		} else {
-			n = send(c->fd, c->tx + c->txoff, c->txlen - c->txoff, MSG_NOSIGNAL | MSG_DONTWAIT);
+			n = raw_send(c->fd, c->tx + c->txoff, c->txlen - c->txoff,
+				     MSG_NOSIGNAL | MSG_DONTWAIT);
 			if (n < 0) {
 				switch (errno) {
 				case EINTR:

@@ -1,7 +1,8 @@
 /*
- * load_http: response heads. Finds the blank line first (memmem, the one
- * pass over the bytes), then reads the status line and the few headers the
- * client acts on: Content-Length, Transfer-Encoding, Connection.
+ * load_http: response heads, in one pass a line at a time (memchr for each
+ * line's end) up to the first empty line: the status line and the few
+ * headers the client acts on, Content-Length, Transfer-Encoding and
+ * Connection. Lines may end in CRLF or a bare LF.
  */
 #include "load_http.h"
 
@@ -39,61 +40,74 @@ static bool has_token(const char *v, size_t vl, const char *tok)
 
 int load_http_parse(const char *buf, size_t len, struct load_http_head *h)
 {
-	const char *end = memmem(buf, len, "\r\n\r\n", 4), *p, *eol;
-	bool have_len = false, http10;
+	const char *p, *end = buf + (len < LOAD_HTTP_HEAD_MAX ? len : LOAD_HTTP_HEAD_MAX), *eol;
+	bool have_len = false;
+	int rc = LH_INCOMPLETE;
 
-	if (!end)
-		return len >= LOAD_HTTP_HEAD_MAX ? LH_ETOOLONG : LH_INCOMPLETE;
-	if (end + 4 - buf > LOAD_HTTP_HEAD_MAX)
-		return LH_ETOOLONG;
-	/* HTTP/1.x SSS */
-	if (end - buf < 12 || memcmp(buf, "HTTP/1.", 7) || (buf[7] != '0' && buf[7] != '1') ||
-	    buf[8] != ' ' || buf[9] < '1' || buf[9] > '5' || buf[10] < '0' || buf[10] > '9' ||
-	    buf[11] < '0' || buf[11] > '9' || (buf[12] != ' ' && buf[12] != '\r'))
+	/* HTTP/1.x SSS, checked as soon as its 13 bytes are in */
+	if (len >= 13 && (memcmp(buf, "HTTP/1.", 7) || (buf[7] != '0' && buf[7] != '1') || buf[8] != ' ' ||
+			  buf[9] < '1' || buf[9] > '5' || buf[10] < '0' || buf[10] > '9' || buf[11] < '0' ||
+			  buf[11] > '9' || (buf[12] != ' ' && buf[12] != '\r')))
 		return LH_EBADLINE;
-	http10 = buf[7] == '0';
+	if (!(eol = memchr(buf, '\n', (size_t)(end - buf))))
+		goto incomplete;
+	if (eol - buf < 13)
+		return LH_EBADLINE; /* a status line too short for "HTTP/1.x SSS" */
 	h->status = (buf[9] - '0') * 100 + (buf[10] - '0') * 10 + (buf[11] - '0');
 	h->content_length = 0;
-	h->close = http10; /* 1.0 closes unless it says keep-alive */
-	p = (const char *)memchr(buf, '\n', (size_t)(end + 2 - buf)) + 1; /* end[1] at the latest */
-	while (p < end + 2) {
+	h->close = buf[7] == '0'; /* 1.0 closes unless it says keep-alive */
+	/* one pass, a line at a time: the first empty line ends the head */
+	for (p = eol + 1; (eol = memchr(p, '\n', (size_t)(end - p))); p = eol + 1) {
+		size_t ll = (size_t)(eol - p) - (eol > p && eol[-1] == '\r');
 		const char *v;
 		size_t vl;
-		eol = memchr(p, '\r', (size_t)(end + 2 - p));
-		size_t ll = (size_t)(eol - p);
+		if (!ll) {
+			rc = (int)(eol + 1 - buf);
+			break;
+		}
 		if (!memchr(p, ':', ll))
 			return LH_EBADHEADER;
-		if (hdr_is(p, ll, "content-length", 14)) {
-			uint64_t n = 0;
-			hdr_value(p, ll, 14, &v, &vl);
-			if (!vl || vl > 18)
-				return LH_EBADLEN;
-			for (size_t i = 0; i < vl; i++) {
-				if (v[i] < '0' || v[i] > '9')
+		switch (p[0] | 0x20) { /* the first letter picks the few headers read */
+		case 'c':
+			if (hdr_is(p, ll, "content-length", 14)) {
+				uint64_t n = 0;
+				hdr_value(p, ll, 14, &v, &vl);
+				if (!vl || vl > 18)
 					return LH_EBADLEN;
-				n = n * 10 + (uint64_t)(v[i] - '0');
+				for (size_t i = 0; i < vl; i++) {
+					if (v[i] < '0' || v[i] > '9')
+						return LH_EBADLEN;
+					n = n * 10 + (uint64_t)(v[i] - '0');
+				}
+				if (have_len && n != h->content_length)
+					return LH_EBADLEN;
+				h->content_length = n;
+				have_len = true;
+			} else if (hdr_is(p, ll, "connection", 10)) {
+				hdr_value(p, ll, 10, &v, &vl);
+				if (has_token(v, vl, "close"))
+					h->close = true;
+				else if (has_token(v, vl, "keep-alive"))
+					h->close = false;
 			}
-			if (have_len && n != h->content_length)
-				return LH_EBADLEN;
-			h->content_length = n;
-			have_len = true;
-		} else if (hdr_is(p, ll, "transfer-encoding", 17)) {
-			hdr_value(p, ll, 17, &v, &vl);
-			if (!(vl == 8 && !strncasecmp(v, "identity", 8)))
-				return LH_ECHUNKED;
-		} else if (hdr_is(p, ll, "connection", 10)) {
-			hdr_value(p, ll, 10, &v, &vl);
-			if (has_token(v, vl, "close"))
-				h->close = true;
-			else if (has_token(v, vl, "keep-alive"))
-				h->close = false;
+			break;
+		case 't':
+			if (hdr_is(p, ll, "transfer-encoding", 17)) {
+				hdr_value(p, ll, 17, &v, &vl);
+				if (!(vl == 8 && !strncasecmp(v, "identity", 8)))
+					return LH_ECHUNKED;
+			}
+			break;
 		}
-		p = eol + 2;
 	}
+	if (rc == LH_INCOMPLETE)
+		goto incomplete;
 	/* 1xx, 204 and 304 have no body; anything else must say how long */
 	if (!have_len && !(h->status < 200 || h->status == 204 || h->status == 304))
 		return LH_ENOLEN;
-	return (int)(end + 4 - buf);
+	return rc;
+incomplete:
+	return len >= LOAD_HTTP_HEAD_MAX ? LH_ETOOLONG : LH_INCOMPLETE;
 }
 
 const char *load_http_strerror(int err)

@@ -139,7 +139,10 @@ static void http(void)
 	CHECK("http: a bad status line is refused",
 	      parse("HTTP/2 200 OK\r\n\r\n", &h) == LH_EBADLINE &&
 		      parse("HTTP/1.1 2000 OK\r\n\r\n", &h) == LH_EBADLINE &&
-		      parse("SSH-2.0-OpenSSH\r\n\r\n", &h) == LH_EBADLINE);
+		      parse("SSH-2.0-OpenSSH\r\n\r\n", &h) == LH_EBADLINE &&
+		      parse("HTTP/1.1\r\n\r\n", &h) == LH_EBADLINE);
+	CHECK("http: bare LF line ends are read",
+	      parse("HTTP/1.1 200 OK\nContent-Length: 3\n\nabc", &h) == 35 && h.content_length == 3);
 	CHECK("http: Connection: close is seen",
 	      parse("HTTP/1.1 200 OK\r\nconnection: Close\r\nContent-Length: 0\r\n\r\n", &h) > 0 && h.close);
 	CHECK("http: HTTP/1.0 closes unless keep-alive",
