@@ -24,6 +24,8 @@ int ev_send_maps_body(void)
 
 int ep_flush(struct conn *c)
 {
+	if (out_pending(c))
+		cork_begin(c);
 	while (out_pending(c)) {
 		struct out_item *it = out_head(c), *body;
 		const char *p;

@@ -50,7 +50,6 @@ struct ur_conn {
 	int poll_busy;	/* a poll is in flight */
 	int chain_left; /* completions still to come of the send chain */
 	int chain_err;	/* the send chain failed: close when it is back */
-	size_t want;	/* bytes the writev-path sendmsg asked for */
 	/* sendfile path: the pipe lent while the body goes out */
 	struct ur_pipe *pipe;
 	uint32_t pipe_fill; /* bytes of the body waiting in the pipe */

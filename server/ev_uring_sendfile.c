@@ -210,6 +210,7 @@ void ur_flush(struct conn *c)
 	size_t len;
 
 	uc->chain_err = 0;
+	cork_begin(c);
 	if (uc->pipe_fill) {
 		uc->send_busy = 1;
 		/* a broken chain left body bytes in the pipe: they go first */

@@ -154,7 +154,10 @@ void ur_flush(struct conn *c)
 	size_t len;
 
 	if (!ur_tx_out(c) && out_pending(c) && !tls_fatal(c) && !(c->flags & CONN_HANDSHAKE)) {
-		int n = out_iov(c, uc->iov, UR_IOV);
+		int n;
+
+		cork_begin(c);
+		n = out_iov(c, uc->iov, UR_IOV);
 		ssize_t w = tx_writev(c, uc->iov, n);
 
 		if (w > 0) {
@@ -175,8 +178,7 @@ void ur_flush(struct conn *c)
 }
 
 /* A send came back: a short one leaves the rest for the next chain; once
- * the records are out, the queue bytes they held are written. The cork
- * policy hears of a response that needs more than one send. */
+ * the records are out, the queue bytes they held are written. */
 void ur_send_done(struct conn *c, int op, int res)
 {
 	uint64_t n;
@@ -193,9 +195,7 @@ void ur_send_done(struct conn *c, int op, int res)
 	n = tls_mem_plain_take(c);
 	if (n)
 		out_advance(c, n);
-	if (out_pending(c))
-		cork_stalled(c);
-	else {
+	if (!out_pending(c)) {
 		cork_done(c);
 		tls_mem_tx_put(c); /* idle: like the stage, not kept */
 	}

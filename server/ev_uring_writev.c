@@ -1,8 +1,7 @@
 /* ev_uring_writev: the io_uring loop's writev send path. One sendmsg per
  * chain carries the headers and mapped bodies of every queued response,
  * as epoll's one writev (MSG_NOSIGNAL: a peer gone is an error, not a
- * signal). The cork policy hears of a response that needs more than one
- * sendmsg, as in ev_epoll_writev.c. */
+ * signal). */
 #include <errno.h>
 #include <sys/socket.h>
 
@@ -48,11 +47,10 @@ void ur_flush(struct conn *c)
 {
 	struct ur_conn *uc = UR_C(c);
 	struct io_uring_sqe *sqe;
-	int n = out_iov(c, uc->iov, UR_IOV), i;
+	int n;
 
-	uc->want = 0;
-	for (i = 0; i < n; i++)
-		uc->want += uc->iov[i].iov_len;
+	cork_begin(c);
+	n = out_iov(c, uc->iov, UR_IOV);
 	uc->msg = (struct msghdr){.msg_iov = uc->iov, .msg_iovlen = (size_t)n};
 	sqe = ur_sqe(UR_W(c));
 	io_uring_prep_sendmsg(sqe, c->fd, &uc->msg, MSG_NOSIGNAL);
@@ -66,8 +64,6 @@ void ur_send_done(struct conn *c, int op, int res)
 	if (!ur_send_back(c, res))
 		return;
 	out_advance(c, (uint64_t)res);
-	if ((size_t)res < UR_C(c)->want)
-		cork_stalled(c);
 	if (!out_pending(c))
 		cork_done(c);
 }
