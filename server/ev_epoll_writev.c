@@ -22,9 +22,30 @@ const char *ev_describe_send(void)
 	return "writev (header + mmap'd body in one writev)";
 }
 
+int ev_send_zerocopy(void)
+{
+	return 0;
+}
+
 int ev_send_maps_body(void)
 {
 	return 1;
+}
+
+void ep_send_open(struct conn *c)
+{
+	(void)c;
+}
+
+int ep_send_error(struct conn *c)
+{
+	(void)c;
+	return 0;
+}
+
+void ep_send_close(struct conn *c)
+{
+	(void)c;
 }
 
 int ep_flush(struct conn *c)

@@ -116,9 +116,22 @@ const char *ev_describe_send(void)
 	return "writev (SSL_write of header and body into a records buffer, one IORING_OP_SEND per chain)";
 }
 
+int ev_send_zerocopy(void)
+{
+	return 0;
+}
+
 int ev_send_maps_body(void)
 {
 	return 1; /* as the writev path it stands for; the body is pread (tx_tls.c) */
+}
+
+int ur_send_check(struct io_uring_probe *probe, char *msg, size_t msglen)
+{
+	(void)probe;
+	(void)msg;
+	(void)msglen;
+	return 0;
 }
 
 int ur_send_init(struct ur *u)
@@ -179,8 +192,9 @@ void ur_flush(struct conn *c)
 
 /* A send came back: a short one leaves the rest for the next chain; once
  * the records are out, the queue bytes they held are written. */
-void ur_send_done(struct conn *c, int op, int res)
+void ur_send_done(struct conn *c, int op, int res, unsigned flags)
 {
+	(void)flags;
 	uint64_t n;
 
 	(void)op;

@@ -16,9 +16,22 @@ const char *ev_describe_send(void)
 	return "writev (IORING_OP_SENDMSG of header + mmap'd body)";
 }
 
+int ev_send_zerocopy(void)
+{
+	return 0;
+}
+
 int ev_send_maps_body(void)
 {
 	return 1;
+}
+
+int ur_send_check(struct io_uring_probe *probe, char *msg, size_t msglen)
+{
+	(void)probe;
+	(void)msg;
+	(void)msglen;
+	return 0;
 }
 
 int ur_send_init(struct ur *u)
@@ -58,8 +71,9 @@ void ur_flush(struct conn *c)
 	uc->send_busy = 1;
 }
 
-void ur_send_done(struct conn *c, int op, int res)
+void ur_send_done(struct conn *c, int op, int res, unsigned flags)
 {
+	(void)flags;
 	(void)op;
 	if (!ur_send_back(c, res))
 		return;
