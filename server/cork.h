@@ -12,14 +12,13 @@ struct conn;
 /* cork_conn_open: a connection was accepted (before its first byte). */
 void cork_conn_open(int fd);
 
+/* cork_begin: the send path is about to write the queue's first bytes
+ * (called again while they are out; the policy keeps its own state). */
+void cork_begin(struct conn *c);
+
 /* cork_more: MSG_MORE on a header whose body follows (the header waits to
  * share a segment with the body). A constant of the policy. */
 int cork_more(void);
-
-/* cork_stalled: a response needs more than one write (a short write, or
- * records left to send): what the policy does to keep its tail from going
- * out in small segments. */
-void cork_stalled(struct conn *c);
 
 /* cork_done: the queue is empty: push what the policy held back. */
 void cork_done(struct conn *c);

@@ -14,14 +14,14 @@ void cork_conn_open(int fd)
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 }
 
+void cork_begin(struct conn *c)
+{
+	(void)c;
+}
+
 int cork_more(void)
 {
 	return 0;
-}
-
-void cork_stalled(struct conn *c)
-{
-	(void)c;
 }
 
 void cork_done(struct conn *c)

@@ -28,6 +28,10 @@ const char *ev_describe_send(void);
  * cache's mapping, so the cache maps every file it opens. */
 int ev_send_maps_body(void);
 
+/* ev_send_zerocopy: the variant's send value is zerocopy (under kTLS the
+ * sendfile path serves it, with TLS_TX_ZEROCOPY_RO, tx_ktls.c). */
+int ev_send_zerocopy(void);
+
 /* ev_worker_run: the thread's loop, until w->wake_fd becomes readable. */
 int ev_worker_run(struct worker *w);
 

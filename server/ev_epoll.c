@@ -62,6 +62,7 @@ void ep_close(struct conn *c)
 	if (c->fd < 0)
 		return;
 	tx_conn_close(c);
+	ep_send_close(c);
 	close(c->fd); /* also leaves the epoll set */
 	c->fd = -1;
 	c->ev_ptr = ep->dead;
@@ -170,7 +171,7 @@ static void on_event(struct conn *c, uint32_t ev)
 		c->flags &= ~CONN_HANDSHAKE;
 		ev |= EPOLLIN; /* data may have come with the last flight */
 	}
-	if (ev & EPOLLERR) {
+	if ((ev & EPOLLERR) && !ep_send_error(c)) {
 		ep_close(c);
 		return;
 	}
@@ -224,6 +225,7 @@ static void on_accept(struct worker *w, struct ep *ep)
 		}
 		if (srv_cfg.alog_fd >= 0)
 			srv_peer_name(&sa, c->peer, sizeof(c->peer));
+		ep_send_open(c);
 		if (tx_conn_open(c) < 0) {
 			ep_close(c);
 			continue;

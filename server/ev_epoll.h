@@ -9,6 +9,14 @@ struct conn;
  * when the connection was closed. */
 int ep_flush(struct conn *c);
 
+/* ep_send_open: a connection was accepted (zerocopy: SO_ZEROCOPY). */
+void ep_send_open(struct conn *c);
+/* ep_send_error: EPOLLERR: 1 when it was the send path's news (zero-copy
+ * completions on the error queue) and c lives on, 0 for a socket error. */
+int ep_send_error(struct conn *c);
+/* ep_send_close: c closes: give back what its sends held. */
+void ep_send_close(struct conn *c);
+
 /* ep_close: close now; the struct is freed after the current batch. */
 void ep_close(struct conn *c);
 

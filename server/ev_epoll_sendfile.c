@@ -14,7 +14,15 @@
 
 const char *ev_describe_send(void)
 {
-	return "sendfile (header, then sendfile for the body)";
+	return WL_SEND_ZEROCOPY ? "zerocopy (kTLS: header, then sendfile for the body, the kernel encrypting "
+				  "from the page cache without a copy: TLS_TX_ZEROCOPY_RO)"
+				: "sendfile (header, then sendfile for the body)";
+}
+
+/* ktls-zerocopy variants are this path with TLS_TX_ZEROCOPY_RO (tx_ktls.c) */
+int ev_send_zerocopy(void)
+{
+	return WL_SEND_ZEROCOPY;
 }
 
 int ev_send_maps_body(void)
@@ -22,8 +30,26 @@ int ev_send_maps_body(void)
 	return 0;
 }
 
+void ep_send_open(struct conn *c)
+{
+	(void)c;
+}
+
+int ep_send_error(struct conn *c)
+{
+	(void)c;
+	return 0;
+}
+
+void ep_send_close(struct conn *c)
+{
+	(void)c;
+}
+
 int ep_flush(struct conn *c)
 {
+	if (out_pending(c))
+		cork_begin(c);
 	while (out_pending(c)) {
 		struct out_item *it = out_head(c), *body;
 		const char *p;

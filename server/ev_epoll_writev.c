@@ -22,15 +22,38 @@ const char *ev_describe_send(void)
 	return "writev (header + mmap'd body in one writev)";
 }
 
+int ev_send_zerocopy(void)
+{
+	return 0;
+}
+
 int ev_send_maps_body(void)
 {
 	return 1;
+}
+
+void ep_send_open(struct conn *c)
+{
+	(void)c;
+}
+
+int ep_send_error(struct conn *c)
+{
+	(void)c;
+	return 0;
+}
+
+void ep_send_close(struct conn *c)
+{
+	(void)c;
 }
 
 int ep_flush(struct conn *c)
 {
 	struct iovec iov[EP_IOV];
 
+	if (out_pending(c))
+		cork_begin(c);
 	while (out_pending(c)) {
 		int n = out_iov(c, iov, EP_IOV), i;
 		size_t total = 0;
@@ -41,15 +64,12 @@ int ep_flush(struct conn *c)
 		w = tx_writev(c, iov, n);
 		if (w >= 0) {
 			out_advance(c, (uint64_t)w);
-			if ((size_t)w < total) {
-				cork_stalled(c);
+			if ((size_t)w < total)
 				return 0;
-			}
 			continue;
 		}
 		switch (w) {
 		case -EAGAIN:
-			cork_stalled(c);
 			return 0;
 		case -EINTR:
 			continue;

@@ -122,7 +122,9 @@ int ev_init(char *msg, size_t msglen)
 			goto cleanup;
 		}
 	}
-	r = ur_tx_init(msg, msglen);
+	r = ur_send_check(probe, msg, msglen);
+	if (r == 0)
+		r = ur_tx_init(msg, msglen);
 cleanup:
 	if (probe)
 		io_uring_free_probe(probe);
@@ -227,7 +229,7 @@ static void on_cqe(struct worker *w, struct ur *u, const struct io_uring_cqe *cq
 		ur_conn_done(c, op, cqe->res);
 		break;
 	default:
-		ur_send_done(c, op, cqe->res);
+		ur_send_done(c, op, cqe->res, cqe->flags);
 		break;
 	}
 	ur_step(c);

@@ -32,6 +32,7 @@ enum ur_op {
 	UR_SPLICE_OUT = 4, /* pipe -> socket */
 	UR_LINGER = 5,	   /* recv into the scratch buffer after an error answer */
 	UR_POLL = 6,	   /* ktls: socket readiness for OpenSSL's handshake */
+	UR_SEND_ZC = 7,	   /* zero-copy send of a body, and its notification */
 	UR_OPMASK = 7,
 };
 /* user_data of the listener's and the wake-up fd's requests */
@@ -50,7 +51,6 @@ struct ur_conn {
 	int poll_busy;	/* a poll is in flight */
 	int chain_left; /* completions still to come of the send chain */
 	int chain_err;	/* the send chain failed: close when it is back */
-	size_t want;	/* bytes the writev-path sendmsg asked for */
 	/* sendfile path: the pipe lent while the body goes out */
 	struct ur_pipe *pipe;
 	uint32_t pipe_fill; /* bytes of the body waiting in the pipe */
@@ -131,8 +131,12 @@ void ur_send_turn(struct worker *w, struct ur *u);
 void ur_send_release(struct conn *c);
 /* ur_flush: start putting c's queue on the wire (no send is in flight). */
 void ur_flush(struct conn *c);
-/* ur_send_done: a send-side completion (UR_SEND, UR_SPLICE_*). */
-void ur_send_done(struct conn *c, int op, int res);
+/* ur_send_done: a send-side completion (UR_SEND, UR_SPLICE_*, UR_SEND_ZC),
+ * flags: the CQE's (IORING_CQE_F_MORE, IORING_CQE_F_NOTIF). */
+void ur_send_done(struct conn *c, int op, int res, unsigned flags);
+/* ur_send_check: the kernel has the operations the send path submits (at
+ * start-up; 0, or -errno with msg saying which is missing) */
+int ur_send_check(struct io_uring_probe *probe, char *msg, size_t msglen);
 
 /* ---- the transport side (ev_uring_<tls>.c) ------------------------------ */
 

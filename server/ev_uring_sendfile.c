@@ -39,8 +39,16 @@ struct ur_pipes {
 
 const char *ev_describe_send(void)
 {
-	return "sendfile (io_uring has no sendfile: header SEND, then the body spliced file -> pipe -> "
-	       "socket, two linked IORING_OP_SPLICE)";
+	return WL_SEND_ZEROCOPY ? "zerocopy (kTLS: header SEND, then the body spliced file -> pipe -> socket, "
+				  "the kernel encrypting from the page cache without a copy: TLS_TX_ZEROCOPY_RO)"
+				: "sendfile (io_uring has no sendfile: header SEND, then the body spliced file -> "
+				  "pipe -> socket, two linked IORING_OP_SPLICE)";
+}
+
+/* ktls-zerocopy variants are this path with TLS_TX_ZEROCOPY_RO (tx_ktls.c) */
+int ev_send_zerocopy(void)
+{
+	return WL_SEND_ZEROCOPY;
 }
 
 int ev_send_maps_body(void)
@@ -91,6 +99,14 @@ static void pipe_put(struct ur_pipes *ps, struct ur_pipe *p, int clean)
 	close(p->fd[1]);
 	free(p);
 	ps->nall--;
+}
+
+int ur_send_check(struct io_uring_probe *probe, char *msg, size_t msglen)
+{
+	(void)probe;
+	(void)msg;
+	(void)msglen;
+	return 0;
 }
 
 int ur_send_init(struct ur *u)
@@ -210,6 +226,7 @@ void ur_flush(struct conn *c)
 	size_t len;
 
 	uc->chain_err = 0;
+	cork_begin(c);
 	if (uc->pipe_fill) {
 		uc->send_busy = 1;
 		/* a broken chain left body bytes in the pipe: they go first */
@@ -242,8 +259,9 @@ void ur_flush(struct conn *c)
 	queue_body(c, it);
 }
 
-void ur_send_done(struct conn *c, int op, int res)
+void ur_send_done(struct conn *c, int op, int res, unsigned flags)
 {
+	(void)flags;
 	struct ur_conn *uc = UR_C(c);
 
 	uc->chain_left--;

@@ -116,9 +116,22 @@ const char *ev_describe_send(void)
 	return "writev (SSL_write of header and body into a records buffer, one IORING_OP_SEND per chain)";
 }
 
+int ev_send_zerocopy(void)
+{
+	return 0;
+}
+
 int ev_send_maps_body(void)
 {
 	return 1; /* as the writev path it stands for; the body is pread (tx_tls.c) */
+}
+
+int ur_send_check(struct io_uring_probe *probe, char *msg, size_t msglen)
+{
+	(void)probe;
+	(void)msg;
+	(void)msglen;
+	return 0;
 }
 
 int ur_send_init(struct ur *u)
@@ -154,7 +167,10 @@ void ur_flush(struct conn *c)
 	size_t len;
 
 	if (!ur_tx_out(c) && out_pending(c) && !tls_fatal(c) && !(c->flags & CONN_HANDSHAKE)) {
-		int n = out_iov(c, uc->iov, UR_IOV);
+		int n;
+
+		cork_begin(c);
+		n = out_iov(c, uc->iov, UR_IOV);
 		ssize_t w = tx_writev(c, uc->iov, n);
 
 		if (w > 0) {
@@ -175,10 +191,10 @@ void ur_flush(struct conn *c)
 }
 
 /* A send came back: a short one leaves the rest for the next chain; once
- * the records are out, the queue bytes they held are written. The cork
- * policy hears of a response that needs more than one send. */
-void ur_send_done(struct conn *c, int op, int res)
+ * the records are out, the queue bytes they held are written. */
+void ur_send_done(struct conn *c, int op, int res, unsigned flags)
 {
+	(void)flags;
 	uint64_t n;
 
 	(void)op;
@@ -193,9 +209,7 @@ void ur_send_done(struct conn *c, int op, int res)
 	n = tls_mem_plain_take(c);
 	if (n)
 		out_advance(c, n);
-	if (out_pending(c))
-		cork_stalled(c);
-	else {
+	if (!out_pending(c)) {
 		cork_done(c);
 		tls_mem_tx_put(c); /* idle: like the stage, not kept */
 	}

@@ -1,8 +1,7 @@
 /* ev_uring_writev: the io_uring loop's writev send path. One sendmsg per
  * chain carries the headers and mapped bodies of every queued response,
  * as epoll's one writev (MSG_NOSIGNAL: a peer gone is an error, not a
- * signal). The cork policy hears of a response that needs more than one
- * sendmsg, as in ev_epoll_writev.c. */
+ * signal). */
 #include <errno.h>
 #include <sys/socket.h>
 
@@ -17,9 +16,22 @@ const char *ev_describe_send(void)
 	return "writev (IORING_OP_SENDMSG of header + mmap'd body)";
 }
 
+int ev_send_zerocopy(void)
+{
+	return 0;
+}
+
 int ev_send_maps_body(void)
 {
 	return 1;
+}
+
+int ur_send_check(struct io_uring_probe *probe, char *msg, size_t msglen)
+{
+	(void)probe;
+	(void)msg;
+	(void)msglen;
+	return 0;
 }
 
 int ur_send_init(struct ur *u)
@@ -48,11 +60,10 @@ void ur_flush(struct conn *c)
 {
 	struct ur_conn *uc = UR_C(c);
 	struct io_uring_sqe *sqe;
-	int n = out_iov(c, uc->iov, UR_IOV), i;
+	int n;
 
-	uc->want = 0;
-	for (i = 0; i < n; i++)
-		uc->want += uc->iov[i].iov_len;
+	cork_begin(c);
+	n = out_iov(c, uc->iov, UR_IOV);
 	uc->msg = (struct msghdr){.msg_iov = uc->iov, .msg_iovlen = (size_t)n};
 	sqe = ur_sqe(UR_W(c));
 	io_uring_prep_sendmsg(sqe, c->fd, &uc->msg, MSG_NOSIGNAL);
@@ -60,14 +71,13 @@ void ur_flush(struct conn *c)
 	uc->send_busy = 1;
 }
 
-void ur_send_done(struct conn *c, int op, int res)
+void ur_send_done(struct conn *c, int op, int res, unsigned flags)
 {
+	(void)flags;
 	(void)op;
 	if (!ur_send_back(c, res))
 		return;
 	out_advance(c, (uint64_t)res);
-	if ((size_t)res < UR_C(c)->want)
-		cork_stalled(c);
 	if (!out_pending(c))
 		cork_done(c);
 }

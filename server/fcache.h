@@ -50,5 +50,11 @@ void fc_free(struct fcache *fc);
  */
 int fc_get(struct fcache *fc, const char *path, size_t len, int64_t now_ms, struct fc_entry **out);
 void fc_put(struct fcache *fc, struct fc_entry *e);
+/* fc_hold: one more reference to an entry already held (a zero-copy send
+ * holds its body until the kernel has let go of the pages). */
+static inline void fc_hold(struct fc_entry *e)
+{
+	e->refs++;
+}
 
 #endif

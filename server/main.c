@@ -28,6 +28,23 @@
 
 static struct worker *workers;
 
+/* SIGUSR1: one line of the counters the probes cannot see, for the
+ * harness (it reads stdout at a window's edges) and for people */
+static void print_stats(void)
+{
+	uint64_t sends = 0, copied = 0, refused = 0;
+	int i;
+
+	for (i = 0; i < srv_cfg.threads; i++) {
+		sends += __atomic_load_n(&workers[i].zc_sends, __ATOMIC_RELAXED);
+		copied += __atomic_load_n(&workers[i].zc_copied, __ATOMIC_RELAXED);
+		refused += __atomic_load_n(&workers[i].tx_refused, __ATOMIC_RELAXED);
+	}
+	printf(PROG " stats zc_sends %llu zc_copied %llu tx_refused %llu\n", (unsigned long long)sends,
+	       (unsigned long long)copied, (unsigned long long)refused);
+	fflush(stdout);
+}
+
 /* One listener per thread, all on one port: the kernel spreads new
  * connections over them (SO_REUSEPORT), so threads share nothing. */
 static int make_listener(struct sockaddr_storage *addr, socklen_t len)
@@ -123,6 +140,7 @@ int main(int argc, char **argv)
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGUSR1);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 
 	workers = calloc((size_t)srv_cfg.threads, sizeof(*workers));
@@ -173,7 +191,8 @@ int main(int argc, char **argv)
 	printf(" tls %s\n", tx_describe());
 	fflush(stdout);
 
-	sigwait(&sigs, &sig);
+	while (sigwait(&sigs, &sig) == 0 && sig == SIGUSR1)
+		print_stats();
 	status = 0;
 stop:
 	for (i = 0; i < srv_cfg.threads; i++)

@@ -38,6 +38,10 @@ static void usage(FILE *f)
 		   "  --cert FILE --key FILE [--tls-version 1.2|1.3] [--ciphers LIST]\n"
 		   "                        TLS (tls and ktls variants)\n"
 		   "  --sqpoll              io_uring SQPOLL thread (uring variants)\n"
+		   "  --zerocopy-min BYTES  zerocopy variants: bodies smaller than this are sent the\n"
+		   "                        ordinary way (default 10240; the kernel docs: zero-copy\n"
+		   "                        pays only above about 10 KB)\n"
+		   "                        SIGUSR1 prints a stats line (zero-copy sends, copied)\n"
 		   "  --version             print the variant's four axes\n"
 		   "  --help                this text\n");
 }
@@ -153,6 +157,7 @@ enum {
 	O_TLSVER,
 	O_CIPHERS,
 	O_SQPOLL,
+	O_ZCMIN,
 	O_VERSION,
 	O_HELP,
 };
@@ -171,6 +176,7 @@ static const struct option longopts[] = {
 	{"tls-version", required_argument, 0, O_TLSVER},
 	{"ciphers", required_argument, 0, O_CIPHERS},
 	{"sqpoll", no_argument, 0, O_SQPOLL},
+	{"zerocopy-min", required_argument, 0, O_ZCMIN},
 	{"version", no_argument, 0, O_VERSION},
 	{"help", no_argument, 0, O_HELP},
 	{0, 0, 0, 0},
@@ -188,6 +194,10 @@ int opt_parse(int argc, char **argv)
 	srv_cfg.header_timeout_ms = 10000;
 	srv_cfg.cache_entries = 1024;
 	srv_cfg.tls_version = 13;
+	/* Documentation/networking/msg_zerocopy.rst: "MSG_ZEROCOPY is
+	 * generally only effective at writes over around 10 KB" (page pinning
+	 * and the notification cost more than a small copy) */
+	srv_cfg.zerocopy_min = 10240;
 
 	opterr = 0;
 	while ((o = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
@@ -258,6 +268,24 @@ int opt_parse(int argc, char **argv)
 			}
 			srv_cfg.sqpoll = 1;
 			break;
+		case O_ZCMIN: {
+			char *end;
+			unsigned long long v;
+
+			if (!WL_SEND_ZEROCOPY) {
+				fprintf(stderr, PROG ": --zerocopy-min: only for zerocopy variants (this is " WL_VARIANT
+						     ")\n");
+				return -1;
+			}
+			errno = 0;
+			v = strtoull(optarg, &end, 10);
+			if (errno || end == optarg || *end || optarg[0] == '-') {
+				fprintf(stderr, PROG ": --zerocopy-min '%s': expected a size in bytes\n", optarg);
+				return -1;
+			}
+			srv_cfg.zerocopy_min = v;
+			break;
+		}
 		case O_VERSION:
 			version();
 			return 1;

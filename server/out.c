@@ -37,8 +37,17 @@ void out_clear(struct conn *c)
 
 int out_iov(struct conn *c, struct iovec *iov, int max)
 {
+	int big_next;
+
+	return out_iov_upto(c, iov, max, UINT64_MAX, &big_next);
+}
+
+int out_iov_upto(struct conn *c, struct iovec *iov, int max, uint64_t big, int *big_next)
+{
 	int n = 0, k;
 	uint64_t skip = c->osent;
+
+	*big_next = 0;
 
 	for (k = 0; k < c->oq_n && n + 2 <= max; k++) {
 		const struct out_item *it = out_nth(c, k);
@@ -54,6 +63,10 @@ int out_iov(struct conn *c, struct iovec *iov, int max)
 			skip = 0;
 		} else {
 			skip -= hl;
+		}
+		if (bl && bl >= big) {
+			*big_next = 1;
+			break;
 		}
 		if (bl) {
 			iov[n++] = (struct iovec){(void *)(it->map + it->body_off + skip), bl - skip};

@@ -50,6 +50,10 @@ void out_clear(struct conn *c);
  * entries. Returns the count. */
 int out_iov(struct conn *c, struct iovec *iov, int max);
 
+/* out_iov_upto: out_iov, stopping before the first body of big bytes or
+ * more (its header included); *big_next is set when it stopped there. */
+int out_iov_upto(struct conn *c, struct iovec *iov, int max, uint64_t big, int *big_next);
+
 /* out_header_run: the unwritten header bytes of the head item, with the
  * headers of the bodiless items after it that sit next to it in obuf
  * (HEAD, 304, errors), so they go in one send. *p gets where they start;

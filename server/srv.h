@@ -32,6 +32,8 @@ struct srv_config {
 	int tls_version; /* 12 or 13 */
 	/* io_uring (uring variants) */
 	int sqpoll;
+	/* zerocopy variants: bodies of fewer bytes go the ordinary way */
+	uint64_t zerocopy_min;
 };
 
 extern struct srv_config srv_cfg; /* filled before threads start, then read-only */
@@ -63,6 +65,10 @@ struct worker {
 	int64_t next_tick_ms;
 	uint64_t accept_drops; /* connections closed at once for lack of descriptors */
 	uint64_t tx_refused;   /* connections the transport refused (e.g. kTLS did not engage) */
+	/* zero-copy sends (zerocopy variants): read by the main thread for
+	 * the stats line, so written with relaxed atomics */
+	uint64_t zc_sends;  /* sends handed to the kernel as zero-copy */
+	uint64_t zc_copied; /* of those, the kernel reported it copied */
 	void *loop;	       /* the loop backend's state */
 };
 

@@ -20,9 +20,12 @@ struct conn;
 int tls_ctx_init(int ktls, char *msg, size_t msglen);
 
 /* tls_ktls_probe: can this kernel do kTLS for srv_cfg.tls_version with
- * AES-128-GCM? 0, or -errno with msg saying what failed. *rx is set when
- * the kernel also takes receive keys. */
-int tls_ktls_probe(int *rx, char *msg, size_t msglen);
+ * AES-128-GCM (and, with zc, TLS_TX_ZEROCOPY_RO)? 0, or -errno with msg
+ * saying what failed. *rx is set when the kernel also takes receive keys. */
+int tls_ktls_probe(int *rx, int zc, char *msg, size_t msglen);
+
+/* tls_zerocopy_ro: TLS_TX_ZEROCOPY_RO on a kTLS socket; -1 with errno */
+int tls_zerocopy_ro(int fd);
 
 /* "TLS 1.3" or "TLS 1.2": the version every connection is pinned to */
 const char *tls_version_name(void);

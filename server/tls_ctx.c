@@ -185,7 +185,16 @@ static int set_keys(int fd, int dir)
 	return setsockopt(fd, SOL_TLS, dir, &ci, sizeof(ci)) < 0 ? -errno : 0;
 }
 
-int tls_ktls_probe(int *rx, char *msg, size_t msglen)
+/* sendfile's pages go into the records without a copy; "RO": the file
+ * must not change while they are in flight (kernel tls.rst) */
+int tls_zerocopy_ro(int fd)
+{
+	int one = 1;
+
+	return setsockopt(fd, SOL_TLS, TLS_TX_ZEROCOPY_RO, &one, sizeof(one));
+}
+
+int tls_ktls_probe(int *rx, int zc, char *msg, size_t msglen)
 {
 	int fds[2], err;
 
@@ -215,6 +224,14 @@ int tls_ktls_probe(int *rx, char *msg, size_t msglen)
 			 "kTLS unavailable: the kernel refused %s AES-128-GCM send keys (TLS_TX): %s "
 			 "(crypto modules gcm/aesni missing?)",
 			 tls_version_name(), strerror(-err));
+		goto cleanup;
+	}
+	if (zc && tls_zerocopy_ro(fds[0]) < 0) {
+		err = -errno;
+		snprintf(msg, msglen,
+			 "kTLS zero-copy unavailable: setsockopt(SOL_TLS, TLS_TX_ZEROCOPY_RO): %s (needs Linux >= "
+			 "5.19)",
+			 strerror(errno));
 		goto cleanup;
 	}
 	/* receive is optional: OpenSSL 3.0 has it for TLS 1.2 only */

@@ -34,6 +34,9 @@ int tx_handshake(struct conn *c);
 
 ssize_t tx_recv(struct conn *c, void *buf, size_t len);
 ssize_t tx_writev(struct conn *c, const struct iovec *iov, int n);
+/* tx_sendmsg: an iovec with sendmsg flags (MSG_MORE, MSG_ZEROCOPY); the
+ * transports that build records themselves return -EOPNOTSUPP. */
+ssize_t tx_sendmsg(struct conn *c, const struct iovec *iov, int n, int flags);
 /* tx_send: more != 0 tells the kernel more of this response follows (MSG_MORE). */
 ssize_t tx_send(struct conn *c, const void *buf, size_t len, int more);
 ssize_t tx_sendfile(struct conn *c, int fd, off_t *off, size_t len);

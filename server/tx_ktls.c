@@ -17,6 +17,7 @@
 #include <openssl/ssl.h>
 
 #include "conn.h"
+#include "ev.h"
 #include "srv.h"
 #include "tls.h"
 #include "tls_conn.h"
@@ -28,7 +29,7 @@ static int kernel_rx = -1; /* the probe found the kernel takes receive keys (-1:
 
 int tx_global_init(char *msg, size_t msglen)
 {
-	int err = tls_ktls_probe(&kernel_rx, msg, msglen);
+	int err = tls_ktls_probe(&kernel_rx, ev_send_zerocopy(), msg, msglen);
 
 	if (err)
 		return err;
@@ -58,8 +59,13 @@ int tx_handshake(struct conn *c)
 	if (r)
 		return r;
 	t = c->tx;
-	if (BIO_get_ktls_send(SSL_get_wbio(t->ssl)))
+	if (BIO_get_ktls_send(SSL_get_wbio(t->ssl))) {
+		/* zerocopy: the probe found the kernel takes it, so a refusal
+		 * here is an error of this connection */
+		if (ev_send_zerocopy() && tls_zerocopy_ro(c->fd) < 0)
+			return -errno;
 		return 0;
+	}
 	n = ++c->w->tx_refused;
 	if (n <= KTLS_LOG_FIRST || n % 1000 == 0)
 		fprintf(stderr,
@@ -102,4 +108,12 @@ int tx_waitall_ok(void)
 const char *tx_describe_send(void)
 {
 	return NULL;
+}
+
+ssize_t tx_sendmsg(struct conn *c, const struct iovec *iov, int n, int flags)
+{
+	struct msghdr m = {.msg_iov = (struct iovec *)iov, .msg_iovlen = (size_t)n};
+	ssize_t w = sendmsg(c->fd, &m, flags | MSG_NOSIGNAL);
+
+	return w < 0 ? -errno : w;
 }

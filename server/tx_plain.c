@@ -78,3 +78,11 @@ const char *tx_describe_send(void)
 {
 	return NULL;
 }
+
+ssize_t tx_sendmsg(struct conn *c, const struct iovec *iov, int n, int flags)
+{
+	struct msghdr m = {.msg_iov = (struct iovec *)iov, .msg_iovlen = (size_t)n};
+	ssize_t w = sendmsg(c->fd, &m, flags | MSG_NOSIGNAL);
+
+	return w < 0 ? -errno : w;
+}

@@ -168,3 +168,12 @@ const char *tx_describe_send(void)
 {
 	return "writev (header and body through SSL_write, the body pread into a 64 KiB buffer)";
 }
+
+ssize_t tx_sendmsg(struct conn *c, const struct iovec *iov, int n, int flags)
+{
+	(void)c;
+	(void)iov;
+	(void)n;
+	(void)flags;
+	return -EOPNOTSUPP; /* every byte goes through SSL_write */
+}
