@@ -53,7 +53,7 @@ struct conn {
 	int tx_want;	/* EV_WANT_* during a handshake */
 	uint32_t ev;	/* backend-private */
 	void *ev_ptr;	/* backend-private */
-	void *send_ptr;	/* the send path's (zero-copy sends in flight) */
+	void *send_ptr; /* the send path's (zero-copy sends in flight) */
 	char peer[48];	/* for the access log */
 	struct out_item oq[CONN_OQ];
 	char obuf[CONN_OBUF];

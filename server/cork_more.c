@@ -27,6 +27,7 @@ void cork_done(struct conn *c)
 
 const char *cork_describe(void)
 {
-	return "more (MSG_MORE on a header whose body follows, sendfile paths; a writev response is one call; "
+	return "more (MSG_MORE on a header whose body follows, sendfile paths; a writev response is one "
+	       "call; "
 	       "Nagle on; no setsockopt)";
 }

@@ -18,12 +18,12 @@
  * can say zero-copy did not happen instead of measuring a copy and calling
  * it zero-copy. */
 #include <errno.h>
-#include <time.h> /* linux/errqueue.h needs struct timespec */
 #include <linux/errqueue.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <time.h> /* linux/errqueue.h needs struct timespec */
 
 #include "conn.h"
 #include "cork.h"

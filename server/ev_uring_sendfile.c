@@ -39,10 +39,11 @@ struct ur_pipes {
 
 const char *ev_describe_send(void)
 {
-	return WL_SEND_ZEROCOPY ? "zerocopy (kTLS: header SEND, then the body spliced file -> pipe -> socket, "
-				  "the kernel encrypting from the page cache without a copy: TLS_TX_ZEROCOPY_RO)"
-				: "sendfile (io_uring has no sendfile: header SEND, then the body spliced file -> "
-				  "pipe -> socket, two linked IORING_OP_SPLICE)";
+	return WL_SEND_ZEROCOPY
+		       ? "zerocopy (kTLS: header SEND, then the body spliced file -> pipe -> socket, "
+			 "the kernel encrypting from the page cache without a copy: TLS_TX_ZEROCOPY_RO)"
+		       : "sendfile (io_uring has no sendfile: header SEND, then the body spliced file -> "
+			 "pipe -> socket, two linked IORING_OP_SPLICE)";
 }
 
 /* ktls-zerocopy variants are this path with TLS_TX_ZEROCOPY_RO (tx_ktls.c) */

@@ -273,14 +273,16 @@ int opt_parse(int argc, char **argv)
 			unsigned long long v;
 
 			if (!WL_SEND_ZEROCOPY) {
-				fprintf(stderr, PROG ": --zerocopy-min: only for zerocopy variants (this is " WL_VARIANT
-						     ")\n");
+				fprintf(stderr, PROG
+					": --zerocopy-min: only for zerocopy variants (this is " WL_VARIANT
+					")\n");
 				return -1;
 			}
 			errno = 0;
 			v = strtoull(optarg, &end, 10);
 			if (errno || end == optarg || *end || optarg[0] == '-') {
-				fprintf(stderr, PROG ": --zerocopy-min '%s': expected a size in bytes\n", optarg);
+				fprintf(stderr, PROG ": --zerocopy-min '%s': expected a size in bytes\n",
+					optarg);
 				return -1;
 			}
 			srv_cfg.zerocopy_min = v;

@@ -69,7 +69,7 @@ struct worker {
 	 * the stats line, so written with relaxed atomics */
 	uint64_t zc_sends;  /* sends handed to the kernel as zero-copy */
 	uint64_t zc_copied; /* of those, the kernel reported it copied */
-	void *loop;	       /* the loop backend's state */
+	void *loop;	    /* the loop backend's state */
 };
 
 /* srv_clock: refresh w->now_ms and, when the second changed, the Date string.

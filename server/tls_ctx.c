@@ -229,7 +229,8 @@ int tls_ktls_probe(int *rx, int zc, char *msg, size_t msglen)
 	if (zc && tls_zerocopy_ro(fds[0]) < 0) {
 		err = -errno;
 		snprintf(msg, msglen,
-			 "kTLS zero-copy unavailable: setsockopt(SOL_TLS, TLS_TX_ZEROCOPY_RO): %s (needs Linux >= "
+			 "kTLS zero-copy unavailable: setsockopt(SOL_TLS, TLS_TX_ZEROCOPY_RO): %s (needs "
+			 "Linux >= "
 			 "5.19)",
 			 strerror(errno));
 		goto cleanup;

@@ -146,8 +146,8 @@ static int put_run(sqlite3 *db, struct runs_run *r, const struct run_keys *k, co
 		-1, &st, NULL);
 	if (rc != SQLITE_OK)
 		goto cleanup;
-	const char *text[] = {k->key,	 k->fp,	    k->host, k->cpu,  NULL, k->kernel, k->topology,
-			      k->run_id, k->commit, NULL,    r->info.when, now,  NULL,      r->dir};
+	const char *text[] = {k->key,	 k->fp,	    k->host, k->cpu,	   NULL, k->kernel, k->topology,
+			      k->run_id, k->commit, NULL,    r->info.when, now,	 NULL,	    r->dir};
 	for (int i = 0; i < 14; i++)
 		if (text[i])
 			sqlite3_bind_text(st, i + 1, text[i], -1, SQLITE_STATIC);

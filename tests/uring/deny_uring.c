@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #ifndef DENY_NR
-#define DENY_NR   __NR_io_uring_setup
+#define DENY_NR	  __NR_io_uring_setup
 #define DENY_NAME "deny_uring"
 #endif
 
