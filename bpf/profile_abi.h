@@ -53,6 +53,7 @@ struct wl_prof_stats {
 	__u64 kstack_err;  /* a kernel-mode sample whose kernel stack failed */
 	__u64 stacks_full; /* a stack not stored: wl_prof_stacks was full */
 	__u64 counts_full; /* a sample not counted: wl_prof_counts was full */
+	__u64 prog_ns;	   /* the program's own time on target samples (its cost) */
 };
 
 #endif

@@ -35,6 +35,9 @@ void report_decision_table(FILE *f, const struct runs_run *run, int m, int html)
 void report_html_text(FILE *f, const char *s);
 /* The syscall breakdown table of the report (nothing without syscalls.csv). */
 void report_syscalls_html(FILE *f, const struct runs_run *run);
+/* The CPU profiles of the report: per cell a bar of function groups per
+ * variant, links to the flame graphs (nothing without profiles.csv). */
+void report_profiles_html(FILE *f, const struct runs_run *run);
 
 /* The medians table of `wirelab table` (req/s, MB/s, p99, CPU, core time,
  * syscalls per request per cell), then the run's notes; 0 or -ENOMEM. */

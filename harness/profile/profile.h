@@ -68,6 +68,7 @@ struct wl_profile_info {
 	uint64_t irq_moved;	/* samples at an interrupt-enable point given to their caller */
 	uint64_t irq_unknown;	/* ... whose stack held no caller */
 	int irq_reattribute;	/* whether the above was applied (timer sampling or a VM) */
+	uint64_t prog_ns;	/* the BPF program's own time on target samples */
 	struct wl_vm vm;
 };
 

@@ -313,9 +313,10 @@ static int read_stats(struct wl_profile *p)
 	if (bpf_map_lookup_elem(bpf_map__fd(p->skel->maps.wl_prof_stats), &k, s) < 0) {
 		rc = -errno;
 	} else {
-		p->info.samples = p->info.kstack_errors = p->info.lost = 0;
+		p->info.samples = p->info.kstack_errors = p->info.lost = p->info.prog_ns = 0;
 		for (int c = 0; c < p->ncpus; c++) {
 			p->info.samples += s[c].samples;
+			p->info.prog_ns += s[c].prog_ns;
 			p->info.kstack_errors += s[c].kstack_err;
 			p->info.lost += s[c].counts_full;
 		}

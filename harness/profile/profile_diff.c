@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "profile.h"
+#include "profile_diff.h"
 #include "profile_out.h"
 #include "profile_svg.h"
 #include "profile_tree.h"
@@ -24,15 +25,6 @@
 int wl_profile_parse_hz(const char *prog, const char *arg, int *out);
 int wl_profile_parse_count(const char *prog, const char *name, const char *arg, uint64_t *out);
 int wl_profile_out_dir(const char *prog, const char *dir);
-
-struct side {
-	const char *path;
-	struct wl_folded f;
-	uint64_t requests;
-	double period_us;
-	const char *period_from;
-	double scale; /* a sample in the diff's unit */
-};
 
 struct row {
 	const char *name;
@@ -45,7 +37,7 @@ struct row {
  * else --hz, else the default rate. A --hz that contradicts the JSON is
  * refused: one of them is wrong.
  */
-static int side_period(struct side *s, int hz)
+static int side_period(struct wl_diff_side *s, int hz)
 {
 	size_t len = strlen(s->path);
 	char json[4096];
@@ -90,7 +82,7 @@ static int by_change(const void *x, const void *y)
  * function_rows: the union of both sides' leaf functions (their names in
  * all, which must outlive the rows), biggest change first
  */
-static int function_rows(struct side *s, struct wl_folded *all, struct row **out, size_t *nout)
+static int function_rows(struct wl_diff_side *s, struct wl_folded *all, struct row **out, size_t *nout)
 {
 	struct wl_folded la = {0}, lb = {0};
 	struct row *r = NULL;
@@ -146,7 +138,7 @@ static json_t *rows_json(const struct row *r, size_t n, const char *key)
 	return a;
 }
 
-static json_t *side_json(const struct side *s)
+static json_t *side_json(const struct wl_diff_side *s)
 {
 	json_t *o = json_object();
 
@@ -158,7 +150,7 @@ static json_t *side_json(const struct side *s)
 	return o;
 }
 
-static int write_svg(const struct side *s, const char *path, const char *unit)
+static int write_svg(const struct wl_diff_side *s, const char *path, const char *unit)
 {
 	struct wl_svg_opts o = {.diff = 1, .unit = unit};
 	struct wl_tree t;
@@ -190,8 +182,8 @@ cleanup:
 }
 
 /* report: the tables to f, and their JSON */
-static json_t *report(FILE *f, const struct side *s, const struct row *g, const struct row *fn, size_t nfn,
-		      const char *unit, int per_req)
+static json_t *report(FILE *f, const struct wl_diff_side *s, const struct row *g, const struct row *fn,
+		      size_t nfn, const char *unit, int per_req)
 {
 	json_t *j = json_object();
 
@@ -214,6 +206,31 @@ static json_t *report(FILE *f, const struct side *s, const struct row *g, const 
 	return j;
 }
 
+#define USAGE                                                                                                \
+	"usage: " PROG " A.folded B.folded [--requests-a N --requests-b M] [--hz N] [--out DIR]\n"           \
+	"       " PROG " RUN --cell SIZE/CONNS VARIANT_A VARIANT_B [--rep N] [--out DIR]\n"                  \
+	"the second form compares two variants of a sweep run with --profile at one cell\n"                  \
+	"(e.g. --cell 1m/64): each side's repetitions summed (--rep N: that one), per request\n"             \
+	"(see wirelab profile --help and docs/profile.md)\n"
+
+/* file_sides: A and B from two folded files; 0 or -1 (said on stderr) */
+static int file_sides(struct wl_diff_side *s, char **files, int hz, int per_req)
+{
+	char err[512];
+
+	for (int k = 0; k < 2; k++) {
+		s[k].path = files[k];
+		if (wl_folded_read(s[k].path, &s[k].f, err, sizeof(err)) < 0) {
+			fprintf(stderr, PROG ": %c: %s\n", 'A' + k, err);
+			return -1;
+		}
+		if (side_period(&s[k], hz) < 0)
+			return -1;
+		s[k].scale = per_req ? s[k].period_us / (double)s[k].requests : 100.0 / (double)s[k].f.total;
+	}
+	return 0;
+}
+
 int wl_profile_diff_main(int argc, char **argv)
 {
 	static const struct option lo[] = {
@@ -221,20 +238,22 @@ int wl_profile_diff_main(int argc, char **argv)
 		{"requests-b", required_argument, NULL, 'b'},
 		{"hz", required_argument, NULL, 'z'},
 		{"out", required_argument, NULL, 'o'},
+		{"cell", required_argument, NULL, 'c'},
+		{"rep", required_argument, NULL, 'r'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	struct side s[2] = {{0}};
+	struct wl_diff_side s[2] = {{0}};
 	struct wl_folded names = {0};
 	struct row g[WL_GROUP_N], *fn = NULL;
-	const char *out = NULL, *unit;
+	const char *out = NULL, *unit, *cell = NULL;
 	size_t nfn = 0;
 	json_t *j = NULL;
-	char err[512], path[4096];
-	int c, hz = 0, rc = 1, per_req;
+	char path[4096], *end;
+	int c, hz = 0, rc = 1, per_req, rep = 0;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "a:b:z:o:h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "a:b:z:o:c:r:h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 		case 'b':
@@ -249,16 +268,46 @@ int wl_profile_diff_main(int argc, char **argv)
 		case 'o':
 			out = optarg;
 			break;
+		case 'c':
+			cell = optarg;
+			break;
+		case 'r':
+			rep = (int)strtol(optarg, &end, 10);
+			if (*end || end == optarg || rep < 1) {
+				fprintf(stderr, PROG ": --rep wants a repetition number from 1, not '%s'\n",
+					optarg);
+				return 2;
+			}
+			break;
 		case 'h':
-			printf("usage: " PROG " A.folded B.folded [--requests-a N --requests-b M] [--hz N] "
-			       "[--out DIR]\n(see wirelab profile --help)\n");
+			printf(USAGE);
 			return 0;
 		default:
+			fprintf(stderr, USAGE);
 			return 2;
 		}
 	}
-	if (argc - optind != 2) {
+	if (cell && argc - optind != 3) {
+		fprintf(stderr, PROG ": with --cell, wants RUN VARIANT_A VARIANT_B (%d given)\n",
+			argc - optind);
+		return 2;
+	}
+	if (!cell && argc - optind == 3) {
+		fprintf(stderr,
+			PROG ": RUN VARIANT_A VARIANT_B needs --cell SIZE/CONNS (e.g. --cell 1m/64)\n");
+		return 2;
+	}
+	if (!cell && argc - optind != 2) {
 		fprintf(stderr, PROG ": wants two folded files, A and B (%d given)\n", argc - optind);
+		return 2;
+	}
+	if (cell && (hz || s[0].requests || s[1].requests)) {
+		fprintf(stderr, PROG ": --%s: not with a run (its profiles record their rate and requests)\n",
+			hz ? "hz" : "requests-a/-b");
+		return 2;
+	}
+	if (!cell && rep) {
+		fprintf(stderr, PROG ": --rep applies to a run's cell (--cell) only\n");
 		return 2;
 	}
 	if (!s[0].requests != !s[1].requests) {
@@ -266,18 +315,11 @@ int wl_profile_diff_main(int argc, char **argv)
 			": give both --requests-a and --requests-b (per request), or neither (per sample)\n");
 		return 2;
 	}
-	per_req = s[0].requests > 0;
+	per_req = cell || s[0].requests > 0;
 	unit = per_req ? "us/request" : "% of samples";
-	for (int k = 0; k < 2; k++) {
-		s[k].path = argv[optind + k];
-		if (wl_folded_read(s[k].path, &s[k].f, err, sizeof(err)) < 0) {
-			fprintf(stderr, PROG ": %c: %s\n", 'A' + k, err);
-			goto cleanup;
-		}
-		if (side_period(&s[k], hz) < 0)
-			goto cleanup;
-		s[k].scale = per_req ? s[k].period_us / (double)s[k].requests : 100.0 / (double)s[k].f.total;
-	}
+	if (cell ? wl_diff_run_sides(PROG, argv[optind], cell, argv[optind + 1], argv[optind + 2], rep, s)
+		 : file_sides(s, argv + optind, hz, per_req))
+		goto cleanup;
 	{
 		struct wl_profile_groups ga, gb;
 

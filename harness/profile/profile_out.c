@@ -115,6 +115,10 @@ void wl_profile_print_facts(FILE *f, const struct wl_profile_info *i)
 			"%.1f us\n",
 			i->cpu_ns / 1e9, 100.0 * (double)i->counted * i->period_us * 1e3 / (double)i->cpu_ns,
 			i->us_per_sample);
+	if (i->samples && i->prog_ns)
+		fprintf(f, "the sampling program took %.1f us per sample (%.2f%% of the targets' CPU time)\n",
+			i->prog_ns / 1e3 / (double)i->samples,
+			i->cpu_ns ? 100.0 * (double)i->prog_ns / (double)i->cpu_ns : 0.0);
 	if (i->vm.detected)
 		fprintf(f, "virtual machine (%s): samples gather where interrupts are re-enabled\n",
 			i->vm.how);
@@ -154,6 +158,9 @@ json_t *wl_profile_json(const struct wl_profile_info *i, const int *pids, int np
 	json_object_set_new(o, "samples", json_integer((json_int_t)i->counted));
 	json_object_set_new(o, "samples_seen", json_integer((json_int_t)i->samples));
 	json_object_set_new(o, "lost", json_integer((json_int_t)i->lost));
+	json_object_set_new(o, "program_ns", json_integer((json_int_t)i->prog_ns));
+	json_object_set_new(o, "program_us_per_sample",
+			    i->samples ? json_real(i->prog_ns / 1e3 / (double)i->samples) : json_null());
 	json_object_set_new(o, "stacks_lost", json_integer((json_int_t)i->stacks_lost));
 	json_object_set_new(o, "kernel_stack_errors", json_integer((json_int_t)i->kstack_errors));
 	json_object_set_new(vm, "detected", json_boolean(i->vm.detected));

@@ -11,6 +11,7 @@
 
 #include "results_cols.h"
 #include "results_meta.h"
+#include "results_profiles.h"
 
 int cmd_format(int argc, char **argv)
 {
@@ -19,7 +20,8 @@ int cmd_format(int argc, char **argv)
 		fprintf(help ? stdout : stderr,
 			"usage: wirelab format\n"
 			"  prints the results format as Markdown: every column of points.csv and\n"
-			"  syscalls.csv (unit, meaning, where the value comes from, which rows have it)\n"
+			"  syscalls.csv and profiles.csv (unit, meaning, where the value comes from, which\n"
+			"  rows have it)\n"
 			"  and every run.json key; docs/results-format.md holds the same.\n");
 		return help ? 0 : 2;
 	}
@@ -30,7 +32,13 @@ int cmd_format(int argc, char **argv)
 	printf("\n### syscalls.csv\n\nPer measured window, a row per syscall the server made (with probes "
 	       "only).\n\n");
 	results_cols_markdown(stdout, results_syscall_cols, RS_NCOLS);
-	printf("\n### run.json\n\nAn `options.x` key is `x` in the `options` object.\n\n");
+	printf("\n### profiles.csv\n\nWith `--profile`, per measured window a row per function group "
+	       "and a `total` row, written after the window's points.csv row; the window's files are "
+	       "`profiles/VARIANT_SIZE_cCONNS_tTHREADS_rREP.folded`, `.svg`, `.groups.json` and "
+	       "`.groups.txt` (docs/profile.md).\n\n");
+	results_cols_markdown(stdout, results_profile_cols, RF_NCOLS);
+	printf("\n### run.json\n\nAn `options.x` key is `x` in the `options` object, a `profile.x` key "
+	       "`x` in the `profile` object.\n\n");
 	results_meta_markdown(stdout);
 	return fflush(stdout) ? 1 : 0;
 }

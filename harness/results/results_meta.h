@@ -39,7 +39,17 @@ struct results_meta {
 		long peers;
 		int no_probes, sqpoll;
 		const char *out, *build;
+		int profile;	 /* --profile */
+		long profile_hz; /* --profile-hz, 0 without --profile */
 	} options;
+	/* wirelab sweep --profile: how the profiles were taken (docs/profile.md) */
+	struct results_profile_meta {
+		const char *status; /* "on", "off" or "unavailable: why" */
+		const char *event;  /* "cycles" or "cpu-clock"; NULL before a window */
+		int vm_detected, irq_reattribution;
+		const char *vm;	      /* the evidence of a virtual machine, NULL: none */
+		const char *overhead; /* the profiler's measured cost, and what it leaves out */
+	} profile;
 	const char **argv; /* the sweep's options as given ("sweep", ...), which --resume reuses */
 	long argc;
 };

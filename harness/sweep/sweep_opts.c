@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "sweep_opts.h"
+#include "sweep_profile.h"
 #include "sweep_values.h"
 #include "sweep_variants.h"
 
@@ -51,10 +52,13 @@ void sweep_usage(FILE *f)
 		"  --sqpoll              uring variants run with an SQPOLL thread (recorded in run.json)\n"
 		"  --no-probes           no BPF probes (CPU time from /proc; syscall, context switch and\n"
 		"                        segment columns stay empty)\n"
+		"  --profile             a CPU profile of the server in every window: OUT/profiles/ (folded\n"
+		"                        stacks, flame graphs) and OUT/profiles.csv (docs/profile.md)\n"
+		"  --profile-hz N        samples per second of CPU time, 1..%d (default %d)\n"
 		"  --out DIR             the run's folder (default results/<run-id>)\n"
 		"  --resume DIR          finish an interrupted run: its options, skipping finished points\n"
 		"  --build DIR           where <variant>/wirelab-httpd are (default: next to wirelab)\n",
-		variant_peer_names());
+		variant_peer_names(), WL_PROFILE_HZ_MAX, WL_PROFILE_HZ_DEFAULT);
 }
 
 enum {
@@ -78,6 +82,8 @@ enum {
 	O_PEERS,
 	O_NOPROBES,
 	O_SQPOLL,
+	O_PROFILE,
+	O_PROFILE_HZ,
 	O_OUT,
 	O_RESUME,
 	O_BUILD,
@@ -106,6 +112,8 @@ static const struct option long_opts[] = {
 	{"peers", required_argument, 0, O_PEERS},
 	{"no-probes", no_argument, 0, O_NOPROBES},
 	{"sqpoll", no_argument, 0, O_SQPOLL},
+	{"profile", no_argument, 0, O_PROFILE},
+	{"profile-hz", required_argument, 0, O_PROFILE_HZ},
 	{"out", required_argument, 0, O_OUT},
 	{"resume", required_argument, 0, O_RESUME},
 	{"build", required_argument, 0, O_BUILD},
@@ -271,6 +279,14 @@ int sweep_opts_parse(int argc, char **argv, struct sweep_opts *o, char *err, siz
 		case O_NOPROBES:
 			o->no_probes = 1;
 			break;
+		case O_PROFILE:
+			o->profile = 1;
+			break;
+		case O_PROFILE_HZ:
+			if (sweep_parse_int("--profile-hz", a, 1, WL_PROFILE_HZ_MAX, &o->profile_hz, err,
+					    errlen))
+				return -EINVAL;
+			break;
 		case O_OUT:
 			snprintf(o->out, sizeof(o->out), "%s", a);
 			break;
@@ -375,6 +391,8 @@ int sweep_opts_parse(int argc, char **argv, struct sweep_opts *o, char *err, siz
 			return -ENOENT;
 		}
 	}
+	if ((ret = sweep_profile_check(o, err, errlen)))
+		return ret;
 	if ((ret = sweep_resolve_variants(o, variants, err, errlen)))
 		return ret;
 	if (peers && (ret = sweep_resolve_peers(o, peers, err, errlen)))

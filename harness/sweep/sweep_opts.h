@@ -44,8 +44,9 @@ struct sweep_opts {
 	int client_cpu_list[SWEEP_MAX_CPUS], nclient_cpus;
 	int npeers; /* the last npeers of variants[] are peers */
 	int no_probes;
-	int sqpoll; /* --sqpoll for uring variants */
-	int quiet;  /* no per-point lines (the demo prints its own table) */
+	int sqpoll;		 /* --sqpoll for uring variants */
+	int profile, profile_hz; /* --profile [--profile-hz N]: sweep_profile.c */
+	int quiet;		 /* no per-point lines (the demo prints its own table) */
 	char out[PATH_MAX];
 	int resume;
 	char build[PATH_MAX]; /* where build/<variant>/wirelab-httpd live */

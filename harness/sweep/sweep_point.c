@@ -66,6 +66,7 @@ int sweep_point_run(const struct sweep_opts *o, const struct topo *t, const stru
 {
 	struct sweep_srv srv;
 	struct wl_probe *probe = NULL;
+	struct wl_profile *prof = NULL;
 	struct wl_probe_snap a, b, d;
 	double core0, core1, cpu0, cpu1;
 	int ret, tls = !p->variant->peer && !variant_is(p->variant, "tls", "plain");
@@ -84,6 +85,7 @@ int sweep_point_run(const struct sweep_opts *o, const struct topo *t, const stru
 			probe = NULL;
 		}
 	}
+	prof = sweep_profile_open(o, srv.pids, srv.npids);
 	if (o->warmup > 0) {
 		struct wrk_result w;
 		char why[256];
@@ -96,7 +98,9 @@ int sweep_point_run(const struct sweep_opts *o, const struct topo *t, const stru
 		wl_probe_read(probe, &a);
 	core0 = cores_busy_s(o->server_cpu_list, o->nserver_cpus);
 	cpu0 = sweep_srv_proc_cpu(&srv);
+	sweep_profile_start(prof);
 	ret = sweep_wrk_run(o, t, p, srv.port, tls, o->duration, 0, &r->w, r->reason, sizeof(r->reason));
+	sweep_profile_stop(prof);
 	if (probe)
 		wl_probe_read(probe, &b);
 	core1 = cores_busy_s(o->server_cpu_list, o->nserver_cpus);
@@ -140,7 +144,9 @@ int sweep_point_run(const struct sweep_opts *o, const struct topo *t, const stru
 	if (r->status == PT_CLIENT_BOUND)
 		snprintf(r->reason, sizeof(r->reason),
 			 "wrk busy %.0f%% of its cores: the client set the pace", r->w.client_busy * 100);
+	sweep_profile_finish(prof, o, p, r->w.requests, &r->prof);
 cleanup:
+	wl_profile_close(prof);
 	wl_probe_close(probe);
 	sweep_srv_stop(&srv);
 	return 0;

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sweep_profile.h"
 #include "sweep_wrk.h"
 #include "topo.h"
 
@@ -29,6 +30,7 @@ struct point_result {
 	double rps, mbps;
 	double cpu_us, core_us, syscalls, ctxsw, segs; /* per request; NaN: unknown */
 	uint64_t *sys_counts;			       /* WL_SYS_SLOTS counts in the window, or NULL */
+	struct sweep_prof_result prof;		       /* --profile: the window's profile */
 };
 
 /* Always 0: how the point went is r->status and r->reason. A probe that

@@ -20,6 +20,7 @@
 #include "probe.h"
 #include "results_meta.h"
 #include "results_points.h"
+#include "sweep_profile.h"
 
 _Static_assert(RESULTS_NAXES == VARIANT_NAXES, "points.csv has a column per axis of the variant model");
 
@@ -118,6 +119,8 @@ int sweep_record_point(const struct sweep_opts *o, const struct topo *t, const s
 		}
 	}
 	ret = results_points_write(&rp, sys, nsys, err, errlen);
+	if (!ret && rp.measured)
+		ret = sweep_profile_record(o, p, &r->prof, err, errlen);
 cleanup:
 	free(sys);
 	free(names);
@@ -249,6 +252,7 @@ int sweep_record_run(const struct sweep_opts *o, const struct topo *t, const cha
 		.argv = argv,
 		.argc = argc,
 	};
+	sweep_profile_meta(o, &m);
 	ret = results_meta_write(o->out, &m, err, errlen);
 	free(argv);
 	return ret;
@@ -256,5 +260,6 @@ int sweep_record_run(const struct sweep_opts *o, const struct topo *t, const cha
 
 void sweep_record_close(void)
 {
+	sweep_profile_end();
 	results_points_close();
 }
