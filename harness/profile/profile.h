@@ -63,7 +63,6 @@ struct wl_profile_info {
 	uint64_t samples;	/* target samples the program saw */
 	uint64_t counted;	/* of those, in the folded stacks */
 	uint64_t lost;		/* seen but not counted (a map was full) */
-	uint64_t stacks_lost;	/* counted with a stack the map had no room for */
 	uint64_t kstack_errors; /* kernel-mode samples whose kernel stack failed */
 	uint64_t irq_moved;	/* samples at an interrupt-enable point given to their caller */
 	uint64_t irq_unknown;	/* ... whose stack held no caller */

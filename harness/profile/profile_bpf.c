@@ -283,8 +283,7 @@ int wl_profile_start(struct wl_profile *p)
 		free(zero);
 		return -EBUSY;
 	}
-	clear_map(bpf_map__fd(p->skel->maps.wl_prof_counts), sizeof(struct wl_prof_key));
-	clear_map(bpf_map__fd(p->skel->maps.wl_prof_stacks), sizeof(uint64_t));
+	clear_map(bpf_map__fd(p->skel->maps.wl_prof_samples), sizeof(struct wl_prof_key));
 	bpf_map_update_elem(bpf_map__fd(p->skel->maps.wl_prof_stats), &k, zero, BPF_ANY);
 	free(zero);
 	wl_folded_free(&p->folded);

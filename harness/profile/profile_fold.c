@@ -32,21 +32,6 @@ static int add_frame(struct wl_pool *b, const char *name, int kernel)
 	return rc;
 }
 
-/*
- * get_stack: the stack behind a hash into s: 1 with frames, 0 for none,
- * -1 when it was not stored (counted as lost).
- */
-static int get_stack(int fd, uint64_t h, struct wl_prof_stack *s)
-{
-	if (h == WL_PROF_NONE)
-		return 0;
-	if (h == WL_PROF_LOST || bpf_map_lookup_elem(fd, &h, s) < 0)
-		return -1;
-	if (s->len > WL_PROF_DEPTH)
-		s->len = WL_PROF_DEPTH;
-	return s->len > 0;
-}
-
 /* the address to name: a return address (every frame but the leaf) points
  * past its call, which may be the next function's first byte */
 static uint64_t call_site(const struct wl_prof_stack *s, uint32_t i)
@@ -82,14 +67,18 @@ static int user_frames(struct wl_profile *p, int tgid, const struct wl_prof_stac
 }
 
 static int fold_one(struct wl_profile *p, const struct wl_ksyms *ks, const struct wl_prof_key *key,
-		    uint64_t count, struct wl_prof_stack *kst, struct wl_prof_stack *ust, struct wl_pool *b,
-		    char (*names)[128])
+		    struct wl_prof_value *v, struct wl_pool *b, char (*names)[128])
 {
-	int sfd = bpf_map__fd(p->skel->maps.wl_prof_stacks);
-	int kh = get_stack(sfd, key->kstack, kst), uh = get_stack(sfd, key->ustack, ust), rc;
+	struct wl_prof_stack *kst = &v->k, *ust = &v->u;
+	uint64_t count = v->count;
+	int kh, uh, rc;
 	char comm[17];
 	uint32_t un = 0, kfirst = 0;
 
+	kst->len = kst->len > WL_PROF_DEPTH ? WL_PROF_DEPTH : kst->len;
+	ust->len = ust->len > WL_PROF_DEPTH ? WL_PROF_DEPTH : ust->len;
+	kh = key->kstack != WL_PROF_NONE && kst->len > 0;
+	uh = key->ustack != WL_PROF_NONE && ust->len > 0;
 	memcpy(comm, key->comm, 16);
 	comm[16] = '\0';
 	b->len = 0;
@@ -97,18 +86,12 @@ static int fold_one(struct wl_profile *p, const struct wl_ksyms *ks, const struc
 	for (size_t i = 0; !rc && i < b->len; i++)
 		if (b->s[i] == ';' || b->s[i] == '\n')
 			b->s[i] = '_';
-	if (kh < 0 || uh < 0)
-		p->info.stacks_lost += count;
-	if (!rc && uh < 0)
-		rc = add_frame(b, "[stack lost]", 0);
-	if (!rc && uh > 0) {
+	if (!rc && uh) {
 		user_frames(p, key->tgid, ust, names, &un);
 		for (uint32_t i = un; !rc && i > 0; i--)
 			rc = add_frame(b, names[i - 1], 0);
 	}
-	if (!rc && kh < 0)
-		rc = add_frame(b, "[stack lost]", 1);
-	if (rc || kh <= 0)
+	if (rc || !kh)
 		return rc ? rc : wl_folded_add(&p->folded, b->s, b->len, count);
 	/* the interrupt-enable artefact: skip leaf frames that are such points */
 	if (p->info.irq_reattribute) {
@@ -134,34 +117,31 @@ static int fold_one(struct wl_profile *p, const struct wl_ksyms *ks, const struc
 
 int wl_profile_fold(struct wl_profile *p, const struct wl_ksyms *ks)
 {
-	int cfd = bpf_map__fd(p->skel->maps.wl_prof_counts), rc = 0, first = 1;
-	struct wl_prof_stack *kst = malloc(sizeof(*kst)), *ust = malloc(sizeof(*ust));
+	int fd = bpf_map__fd(p->skel->maps.wl_prof_samples), rc = 0, first = 1;
+	struct wl_prof_value *v = malloc(sizeof(*v));
 	char(*names)[128] = malloc(WL_PROF_DEPTH * sizeof(*names));
 	struct wl_prof_key key, next;
 	struct wl_pool b = {0};
 
 	wl_folded_free(&p->folded);
-	p->info.counted = p->info.stacks_lost = p->info.irq_moved = p->info.irq_unknown = 0;
-	if (!kst || !ust || !names) {
+	p->info.counted = p->info.irq_moved = p->info.irq_unknown = 0;
+	if (!v || !names) {
 		rc = -ENOMEM;
 		goto cleanup;
 	}
-	while (!bpf_map_get_next_key(cfd, first ? NULL : &key, &next)) {
-		uint64_t count;
-
+	while (!bpf_map_get_next_key(fd, first ? NULL : &key, &next)) {
 		first = 0;
 		key = next;
-		if (bpf_map_lookup_elem(cfd, &key, &count) < 0 || !count)
+		if (bpf_map_lookup_elem(fd, &key, v) < 0 || !v->count)
 			continue;
-		rc = fold_one(p, ks, &key, count, kst, ust, &b, names);
+		rc = fold_one(p, ks, &key, v, &b, names);
 		if (rc < 0)
 			goto cleanup;
-		p->info.counted += count;
+		p->info.counted += v->count;
 	}
 	wl_folded_sort_stacks(&p->folded);
 cleanup:
-	free(kst);
-	free(ust);
+	free(v);
 	free(names);
 	wl_pool_free(&b);
 	return rc;

@@ -106,8 +106,6 @@ void wl_profile_print_facts(FILE *f, const struct wl_profile_info *i)
 		i->hz, i->ncpus, i->period_us, i->t_ns / 1e9, (unsigned long long)i->counted);
 	if (i->lost)
 		fprintf(f, ", %llu lost (maps full)", (unsigned long long)i->lost);
-	if (i->stacks_lost)
-		fprintf(f, ", %llu with a stack lost", (unsigned long long)i->stacks_lost);
 	fputc('\n', f);
 	if (i->cpu_ns)
 		fprintf(f,
@@ -161,7 +159,6 @@ json_t *wl_profile_json(const struct wl_profile_info *i, const int *pids, int np
 	json_object_set_new(o, "program_ns", json_integer((json_int_t)i->prog_ns));
 	json_object_set_new(o, "program_us_per_sample",
 			    i->samples ? json_real(i->prog_ns / 1e3 / (double)i->samples) : json_null());
-	json_object_set_new(o, "stacks_lost", json_integer((json_int_t)i->stacks_lost));
 	json_object_set_new(o, "kernel_stack_errors", json_integer((json_int_t)i->kstack_errors));
 	json_object_set_new(vm, "detected", json_boolean(i->vm.detected));
 	json_object_set_new(vm, "how", json_string(i->vm.how));

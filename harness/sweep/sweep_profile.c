@@ -10,6 +10,8 @@
 #include "sweep_profile.h"
 
 #include <errno.h>
+#include <jansson.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -25,8 +27,8 @@ static struct {
 	int windows;   /* windows profiled (this process) */
 	struct wl_profile_info first;
 	struct wl_vm vm; /* detected when the options are checked */
-	uint64_t prog_ns, samples, cpu_ns;
 	int csv_open;
+	int recorded; /* first holds a recorded window's facts (--resume) */
 	char overhead[512];
 } st;
 
@@ -124,9 +126,6 @@ void sweep_profile_finish(struct wl_profile *prof, const struct sweep_opts *o, c
 	i = wl_profile_info(prof);
 	if (!st.windows++)
 		st.first = *i;
-	st.prog_ns += i->prog_ns;
-	st.samples += i->samples;
-	st.cpu_ns += i->cpu_ns;
 	out->done = 1;
 }
 
@@ -167,21 +166,74 @@ int sweep_profile_record(const struct sweep_opts *o, const struct sweep_point *p
 	return results_profiles_write(rows, WL_GROUP_N + 1, err, errlen);
 }
 
+/* what the program measured of itself over the run's recorded windows
+ * (their NAME.groups.json), a resumed run's earlier ones included */
+static int program_cost(const struct sweep_opts *o, uint64_t *prog_ns, uint64_t *samples, uint64_t *cpu_ns,
+			int *windows)
+{
+	char err[256], path[PATH_MAX + 300], name[256];
+	json_t *rows = NULL, *r;
+	size_t i;
+
+	*prog_ns = *samples = *cpu_ns = 0;
+	*windows = 0;
+	if (results_profiles_load(o->out, &rows, err, sizeof(err)) || !rows)
+		return -ENOENT;
+	json_array_foreach(rows, i, r)
+	{
+		struct results_key k = {json_string_value(json_object_get(r, "variant")),
+					(long)json_integer_value(json_object_get(r, "size_bytes")),
+					(long)json_integer_value(json_object_get(r, "conns")),
+					(long)json_integer_value(json_object_get(r, "threads")),
+					(long)json_integer_value(json_object_get(r, "rep"))};
+		json_t *j;
+		if (!k.variant ||
+		    strcmp(json_string_value(json_object_get(r, "group")) ?: "", RESULTS_PROFILE_TOTAL))
+			continue;
+		results_profile_name(&k, name, sizeof(name));
+		snprintf(path, sizeof(path), "%s/profiles/%s.groups.json", o->out, name);
+		if (!(j = json_load_file(path, 0, NULL)))
+			continue;
+		if (!*windows && !st.windows) {
+			/* a resumed run that profiled nothing yet: the facts of its first window */
+			json_t *vm = json_object_get(j, "vm");
+			snprintf(st.first.event, sizeof(st.first.event), "%s",
+				 json_string_value(json_object_get(j, "event")) ?: "");
+			st.first.irq_reattribute = json_is_true(
+				json_object_get(json_object_get(j, "irq_reattribution"), "applied"));
+			st.first.vm.detected = json_is_true(json_object_get(vm, "detected"));
+			snprintf(st.first.vm.how, sizeof(st.first.vm.how), "%s",
+				 json_string_value(json_object_get(vm, "how")) ?: "");
+			st.recorded = 1;
+		}
+		*prog_ns += (uint64_t)json_integer_value(json_object_get(j, "program_ns"));
+		*samples += (uint64_t)json_integer_value(json_object_get(j, "samples_seen"));
+		*cpu_ns += (uint64_t)json_integer_value(json_object_get(j, "cpu_ns"));
+		++*windows;
+		json_decref(j);
+	}
+	json_decref(rows);
+	return 0;
+}
+
 void sweep_profile_meta(const struct sweep_opts *o, struct results_meta *m)
 {
-	const struct wl_vm *vm = st.windows ? &st.first.vm : &st.vm;
+	uint64_t prog_ns, samples, cpu_ns;
+	int windows, cost = o->profile ? program_cost(o, &prog_ns, &samples, &cpu_ns, &windows) : -ENOENT;
+	int known = st.windows || st.recorded;
+	const struct wl_vm *vm = known ? &st.first.vm : &st.vm;
 
 	m->options.profile = o->profile;
 	m->options.profile_hz = o->profile ? o->profile_hz : 0;
 	m->profile.status = !o->profile ? "off" : st.failed ? st.status : "on";
 	if (!o->profile)
 		return;
-	m->profile.event = st.windows ? st.first.event : NULL;
+	m->profile.event = known ? st.first.event : NULL;
 	m->profile.vm_detected = vm->detected;
 	m->profile.vm = vm->detected ? vm->how : NULL;
-	m->profile.irq_reattribution = st.windows ? st.first.irq_reattribute : 0;
+	m->profile.irq_reattribution = known ? st.first.irq_reattribute : 0;
 	m->profile.overhead = NULL;
-	if (!st.windows || !st.samples)
+	if (cost || !samples)
 		return;
 	snprintf(st.overhead, sizeof(st.overhead),
 		 "the sampling program took %.1f us per sample, %.2f%% of the server's CPU time over %d "
@@ -189,8 +241,8 @@ void sweep_profile_meta(const struct sweep_opts *o, struct results_meta *m)
 		 "kernel has CONFIG_IRQ_TIME_ACCOUNTING, so cpu_us_per_req includes it); not in that figure: "
 		 "the timer interrupt of each sample and what it evicts from the "
 		 "caches: scripts/bench-profile measures the whole cost (docs/profile.md)",
-		 st.prog_ns / 1e3 / (double)st.samples,
-		 st.cpu_ns ? 100.0 * (double)st.prog_ns / (double)st.cpu_ns : 0.0, st.windows, o->profile_hz);
+		 prog_ns / 1e3 / (double)samples, cpu_ns ? 100.0 * (double)prog_ns / (double)cpu_ns : 0.0,
+		 windows, o->profile_hz);
 	m->profile.overhead = st.overhead;
 }
 
