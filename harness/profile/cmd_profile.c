@@ -47,6 +47,7 @@ static void usage(FILE *f)
 		"                       [--requests N]\n"
 		"       " PROG
 		" diff A.folded B.folded [--requests-a N --requests-b M] [--hz N] [--out DIR]\n"
+		"       " PROG " diff RUN --cell SIZE/CONNS VARIANT_A VARIANT_B [--rep N] [--out DIR]\n"
 		"\n"
 		"Sample where running processes spend their CPU: kernel and user stacks of every\n"
 		"thread (io_uring workers and SQPOLL threads count with their process), named\n"
@@ -66,7 +67,9 @@ static void usage(FILE *f)
 		"diff: a differential flame graph (DIR/diff.svg: width A + B, red where B spends more,\n"
 		"blue where A does) and a table of functions and groups on each side (DIR/diff.txt,\n"
 		"diff.json; printed without --out), per request in us when both request counts are\n"
-		"given, else as shares of each side's samples.\n"
+		"given, else as shares of each side's samples. With RUN --cell: two variants of a sweep\n"
+		"run with --profile at one cell (e.g. --cell 1m/64), each side's repetitions summed\n"
+		"(--rep N: that one), per request.\n"
 		"\n"
 		"Needs root and perf events; see docs/profile.md (groups, virtual machines, overhead).\n",
 		WL_PROFILE_HZ_DEFAULT);
