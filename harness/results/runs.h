@@ -33,6 +33,7 @@ enum runs_metric {
 	RUNS_P9999,
 	RUNS_MAX,
 	RUNS_CLIENT_CPU,
+	RUNS_U99,
 	RUNS_NMETRICS
 };
 
@@ -103,6 +104,10 @@ int runs_sizes(const struct runs_run *run, long **out);
 int runs_conns(const struct runs_run *run, long **out);
 int runs_variants(const struct runs_run *run, const char ***out);
 int runs_is_peer(const struct runs_run *run, const char *variant);
+/* The workload mixes measured in closed loop, as distinct (name, conns)
+ * pairs in the order first seen: names point into the run. The count or
+ * -ENOMEM. */
+int runs_workloads(const struct runs_run *run, const char ***names, long **conns);
 
 /* "1 KiB", "64 KiB", "1 MiB", "100 B" */
 void runs_size_str(long bytes, char *buf, size_t len);

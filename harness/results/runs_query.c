@@ -29,6 +29,8 @@ const struct runs_metric_info runs_metrics[RUNS_NMETRICS] = {
 	[RUNS_MAX] = {"max", RP_MAX, "the slowest request (µs)", "Maximum latency", 0},
 	[RUNS_CLIENT_CPU] = {"client_cpu", RP_CLIENT_CPU, "client CPU time per request (µs)",
 			     "Client CPU per request", 0},
+	[RUNS_U99] = {"p99_uncorrected", RP_U99, "99th percentile latency from the actual send time (µs)",
+		      "p99 latency, uncorrected", 0},
 };
 
 int runs_metric_find(const char *key)
@@ -131,6 +133,34 @@ int runs_sizes(const struct runs_run *run, long **out)
 int runs_conns(const struct runs_run *run, long **out)
 {
 	return distinct_longs(run, 1, out);
+}
+
+int runs_workloads(const struct runs_run *run, const char ***names, long **conns)
+{
+	const char **v = malloc((run->nload_cells + 1) * sizeof(*v));
+	long *c = malloc((run->nload_cells + 1) * sizeof(*c));
+	size_t n = 0;
+
+	if (!v || !c) {
+		free(v);
+		free(c);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < run->nload_cells; i++) {
+		const struct runs_cell *x = &run->load_cells[i];
+		size_t j;
+		if (!*x->workload || *x->rate)
+			continue;
+		for (j = 0; j < n && (c[j] != x->conns || strcmp(v[j], x->workload)); j++)
+			;
+		if (j == n) {
+			v[n] = x->workload;
+			c[n++] = x->conns;
+		}
+	}
+	*names = v;
+	*conns = c;
+	return (int)n;
 }
 
 static const struct runs_run *sort_run;
