@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <jansson.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -190,6 +191,22 @@ static void fill(json_t *j, double cpu_s, double busy, struct point_result *r)
 	f->client_cpu_us = w->requests ? cpu_s * 1e6 / (double)w->requests : NAN;
 }
 
+/* WIRELAB_LOAD_KEEP=DIR: each host's JSON of every window (host -1: the
+ * merged one) is kept in DIR, so a test or a person can redo the merge */
+static void keep(const struct sweep_point *p, int host, json_t *j)
+{
+	const char *dir = getenv("WIRELAB_LOAD_KEEP");
+	char path[PATH_MAX];
+
+	if (!dir || !*dir || !j)
+		return;
+	snprintf(path, sizeof(path), "%s/%s-%ld%s%s-c%d-%s-rep%d-%s%d.json", dir, p->variant->name, p->size,
+		 p->mix ? "-" : "", p->mix ? p->mix->name : "", p->conns, p->rate ? p->rate->label : "closed",
+		 p->rep, host < 0 ? "merged" : "h", host < 0 ? 0 : host);
+	if (json_dump_file(j, path, JSON_COMPACT))
+		fprintf(stderr, "wirelab sweep: WIRELAB_LOAD_KEEP: cannot write %s\n", path);
+}
+
 /* Several hosts' outputs into one by wirelab-load --merge (exact). */
 static json_t *merge(const struct sweep_opts *o, struct load_job *jobs, int n, json_t **each, char *err,
 		     size_t errlen)
@@ -285,6 +302,7 @@ int sweep_load_run(const struct sweep_opts *o, const struct topo *t, const struc
 		if (warmup)
 			continue;
 		each[h] = read_out(j->out, &cpu_s);
+		keep(p, h, each[h]);
 		if (!each[h] || !WIFEXITED(status) || WEXITSTATUS(status)) {
 			sweep_tail(j->err, tail, sizeof(tail));
 			sweep_status_str(status, how, sizeof(how));
@@ -307,6 +325,8 @@ int sweep_load_run(const struct sweep_opts *o, const struct topo *t, const struc
 		ret = -EIO;
 		goto cleanup;
 	}
+	if (nhosts > 1)
+		keep(p, -1, all);
 	for (int h = 0; !all && h < nhosts; h++)
 		if (each[h])
 			all = json_incref(each[h]);
