@@ -17,8 +17,8 @@ _Static_assert(RESULTS_NAXES == VARIANT_NAXES,
 #define P(field) offsetof(struct results_point, field)
 #define WRK	 "wrk"
 /* the figures both load generators give */
-#define CLIENT	"wrk, or wirelab-load's JSON (--load closed|open)"
-#define LOADGEN "wirelab-load's JSON (--load closed|open); empty for wrk"
+#define CLIENT	"wrk, or wirelab-load's JSON (--load closed or open)"
+#define LOADGEN "wirelab-load's JSON (--load closed or open); empty for wrk"
 #define PROBES	"BPF probes; empty with --no-probes or where they cannot load"
 
 const struct results_col results_point_cols[RP_NCOLS] = {

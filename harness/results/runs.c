@@ -33,9 +33,10 @@ static int load_meta(const char *dir, struct runs_run *run, char *err, size_t er
 	if (run->info.results_format &&
 	    (run->info.results_format < RUNS_FORMAT_OLDEST || run->info.results_format > RUNS_FORMAT)) {
 		snprintf(err, errlen,
-			 "%s/run.json: results format %ld, this wirelab reads formats %d to %d (a run of "
-			 "another wirelab version: use that version, or re-run it)",
-			 dir, run->info.results_format, RUNS_FORMAT_OLDEST, RUNS_FORMAT);
+			 "%s/run.json: results format %ld, this wirelab reads format %d and older ones down "
+			 "to "
+			 "%d (a run of another wirelab version: use that version, or re-run it)",
+			 dir, run->info.results_format, RUNS_FORMAT, RUNS_FORMAT_OLDEST);
 		return -EINVAL;
 	}
 	return 0;
