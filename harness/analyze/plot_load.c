@@ -64,7 +64,7 @@ static int plot_curve(const struct runs_run *run, const char *dir, json_t *index
 	const struct runs_metric_info *mi = &runs_metrics[m];
 	int tls_axis = variant_axis("tls"), nv, nser = 0, ours = 0, peers = 0, missed_any = 0, ret = -EIO;
 	const char **vars = NULL;
-	char name[160], what[96], title[700], path[PATH_MAX + 200];
+	char name[160], what[96], title[700];
 	struct curve_pt *pts = NULL;
 	FILE *dat = NULL, *gp = NULL;
 	json_t *series = json_array(), *entry = NULL;
@@ -87,15 +87,8 @@ static int plot_curve(const struct runs_run *run, const char *dir, json_t *index
 	}
 	if (name_conns)
 		snprintf(name + strlen(name), sizeof(name) - strlen(name), "_c%ld", g->conns);
-	snprintf(path, sizeof(path), "%s/%s.dat", dir, name);
-	dat = fopen(path, "w");
-	snprintf(path, sizeof(path), "%s/%s.gp", dir, name);
-	gp = fopen(path, "w");
-	if (!dat || !gp) {
-		ret = -errno;
-		snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+	if ((ret = plot_open_files(dir, name, &dat, &gp, err, errlen)))
 		goto cleanup;
-	}
 	plot_begin(gp, dir, name, 1);
 	fprintf(gp, "set xlabel 'achieved requests per second'\nset ylabel ");
 	/* one block per variant: achieved rps, latency median, its interval,

@@ -51,8 +51,9 @@ static json_t *read_out(const char *path, double *cpu_s)
 	FILE *mem = open_memstream(&buf, &len);
 	while (mem && fgets(line, sizeof(line), f)) {
 		if (sscanf(line, "%dm%lfs %dm%lfs", &m1, &s1, &m2, &s2) == 4) {
-			/* `times`: the shell's own line, then its children's */
-			*cpu_s = (times ? *cpu_s : 0) + m1 * 60 + s1 + m2 * 60 + s2;
+			/* `times`: the shell's own line, then its children's (the
+			 * client's: the last one read, as for wrk) */
+			*cpu_s = m1 * 60 + s1 + m2 * 60 + s2;
 			times++;
 		} else
 			fputs(line, mem);
@@ -82,15 +83,7 @@ static pid_t start_one(const struct sweep_opts *o, const struct topo *t, const s
 	snprintf(conns, sizeof(conns), "%d", job->conns);
 	snprintf(rate, sizeof(rate), "%.3f", job->rps);
 	if (t->kind == TOPO_SSH) {
-		argv[n++] = "ssh";
-		if (o->ssh_config[0]) {
-			argv[n++] = "-F";
-			argv[n++] = o->ssh_config;
-		}
-		argv[n++] = "-o";
-		argv[n++] = "BatchMode=yes";
-		argv[n++] = o->client_hosts[host];
-		argv[n++] = cmd;
+		n = topo_ssh_argv(o, host, cmd, argv);
 	} else {
 		argv[n++] = "/bin/sh";
 		argv[n++] = "-c";

@@ -39,6 +39,22 @@ int topo_ssh_up(struct topo *t, const struct sweep_opts *o, char *err, size_t er
 	return 0;
 }
 
+int topo_ssh_argv(const struct sweep_opts *o, int host, const char *cmd, const char **argv)
+{
+	int n = 0;
+
+	argv[n++] = "ssh";
+	if (o->ssh_config[0]) {
+		argv[n++] = "-F";
+		argv[n++] = o->ssh_config;
+	}
+	argv[n++] = "-o";
+	argv[n++] = "BatchMode=yes";
+	argv[n++] = o->client_hosts[host];
+	argv[n++] = cmd;
+	return n;
+}
+
 void topo_ssh_down(struct topo *t, const struct sweep_opts *o)
 {
 	char err[256], cfg[PATH_MAX + 8] = "";
