@@ -283,10 +283,8 @@ static void pick_group(const struct runs_run *run, const struct runs_cell *g,
 		printf("no variant of ours was measured here\n");
 	else if (!vs[0].kept)
 		printf("verdict:   no variant sustains any rate measured within the objective\n");
-	if (ours)
-		say(vs[0].kept ? "best:" : "lowest:", &vs[0], obj, nobj);
-	for (int k = 1; k < ours; k++)
-		say(k == 1 ? "runner-up:" : "then:", &vs[k], obj, nobj);
+	for (int k = 0; k < ours; k++)
+		say(!vs[0].kept ? "variant:" : !k ? "best:" : k == 1 ? "runner-up:" : "then:", &vs[k], obj, nobj);
 	if (ours > 1 && vs[0].kept && vs[1].kept) {
 		struct effect e;
 		char s[400];
