@@ -110,7 +110,9 @@ n=0
 for b in build/*-ktls/wirelab-httpd; do
 	[ -x "$b" ] || continue
 	v=$(basename $(dirname $b))
-	case $v in $only) ;; *) continue;; esac
+	hit=0
+	for p in $only; do case $v in $p) hit=1;; esac; done
+	[ $hit -eq 1 ] || continue
 	for ver in 1.3 1.2; do
 		one $v $ver
 	done
