@@ -11,7 +11,7 @@
 #include "sweep_load.h"
 #include "variant.h"
 
-#define SWEEP_MAX_VARIANTS 32
+#define SWEEP_MAX_VARIANTS 64 /* 42 variants and the peers */
 #define SWEEP_MAX_SIZES	   32
 #define SWEEP_MAX_CONNS	   16
 #define SWEEP_MAX_HOSTS	   8
