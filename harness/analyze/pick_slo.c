@@ -284,7 +284,11 @@ static void pick_group(const struct runs_run *run, const struct runs_cell *g,
 	else if (!vs[0].kept)
 		printf("verdict:   no variant sustains any rate measured within the objective\n");
 	for (int k = 0; k < ours; k++)
-		say(!vs[0].kept ? "variant:" : !k ? "best:" : k == 1 ? "runner-up:" : "then:", &vs[k], obj, nobj);
+		say(!vs[0].kept ? "variant:"
+		    : !k	? "best:"
+		    : k == 1	? "runner-up:"
+				: "then:",
+		    &vs[k], obj, nobj);
 	if (ours > 1 && vs[0].kept && vs[1].kept) {
 		struct effect e;
 		char s[400];
