@@ -24,6 +24,13 @@ struct report_decision {
 /* Best and runner-up of our variants (peers excluded) at one cell for
  * metric m. Returns the number of variants with data there (0: none). */
 int report_decide(const struct runs_run *run, long size, long conns, int m, struct report_decision *d);
+/* The same for a workload mix measured in closed loop (a load cell). */
+int report_decide_mix(const struct runs_run *run, const char *workload, long conns, int m,
+		      struct report_decision *d);
+/* The same among cells[0..n) that keep(cell, arg) accepts. */
+int report_decide_among(const struct runs_cell *cells, size_t n,
+			int (*keep)(const struct runs_cell *, const void *), const void *arg, int m,
+			struct report_decision *d);
 
 /* The measured size and concurrency nearest (on a log scale) to the asked ones. */
 void report_nearest(const struct runs_run *run, long size, long conns, long *msize, long *mconns);
@@ -42,6 +49,8 @@ void report_profiles_html(FILE *f, const struct runs_run *run);
 /* The medians table of `wirelab table` (req/s, MB/s, p99, CPU, core time,
  * syscalls per request per cell), then the run's notes; 0 or -ENOMEM. */
 int report_table(FILE *f, const struct runs_run *run);
+/* Its rows of open mode's rates and workload mixes (report_table_load.c). */
+int report_table_load(FILE *f, const struct runs_run *run);
 
 /* A sentence on what alpha can detect with n1 vs n2 repetitions. */
 void report_power_note(FILE *f, size_t n1, size_t n2, double alpha);

@@ -16,13 +16,50 @@ static int better(int m, double a, double b)
 	return runs_metrics[m].higher_better ? a > b : a < b;
 }
 
+struct cell_key {
+	const char *workload;
+	long size, conns;
+};
+
+static int plain_cell(const struct runs_cell *c, const void *arg)
+{
+	const struct cell_key *k = arg;
+
+	return c->size == k->size && c->conns == k->conns;
+}
+
+/* a workload mix in closed loop (its open-mode rates are pick --slo's) */
+static int mix_cell(const struct runs_cell *c, const void *arg)
+{
+	const struct cell_key *k = arg;
+
+	return c->conns == k->conns && !*c->rate && !strcmp(c->workload, k->workload);
+}
+
 int report_decide(const struct runs_run *run, long size, long conns, int m, struct report_decision *d)
 {
+	struct cell_key k = {"", size, conns};
+
+	return report_decide_among(run->cells, run->ncells, plain_cell, &k, m, d);
+}
+
+int report_decide_mix(const struct runs_run *run, const char *workload, long conns, int m,
+		      struct report_decision *d)
+{
+	struct cell_key k = {workload, 0, conns};
+
+	return report_decide_among(run->load_cells, run->nload_cells, mix_cell, &k, m, d);
+}
+
+int report_decide_among(const struct runs_cell *cells, size_t n,
+			int (*keep)(const struct runs_cell *, const void *), const void *arg, int m,
+			struct report_decision *d)
+{
 	memset(d, 0, sizeof(*d));
-	for (size_t i = 0; i < run->ncells; i++) {
-		const struct runs_cell *c = &run->cells[i];
+	for (size_t i = 0; i < n; i++) {
+		const struct runs_cell *c = &cells[i];
 		struct stats_summary s;
-		if (c->peer || c->size != size || c->conns != conns)
+		if (c->peer || !keep(c, arg))
 			continue;
 		stats_summary(c->v[m], c->n, &s);
 		if (!s.n)
@@ -99,8 +136,10 @@ void report_power_note(FILE *f, size_t n1, size_t n2, double alpha)
 
 void report_decision_table(FILE *f, const struct runs_run *run, int m, int html)
 {
-	long *sizes = NULL, *conns = NULL;
+	long *sizes = NULL, *conns = NULL, *mconns = NULL;
+	const char **mixes = NULL;
 	int ns = runs_sizes(run, &sizes), nc = runs_conns(run, &conns);
+	int nm = runs_workloads(run, &mixes, &mconns);
 	const struct runs_metric_info *mi = &runs_metrics[m];
 
 	if (html)
@@ -115,20 +154,25 @@ void report_decision_table(FILE *f, const struct runs_run *run, int m, int html)
 			"%6s  %s\n",
 			mi->label, mi->higher_better ? "higher" : "lower", REPORT_ALPHA, "size", "conns",
 			"best", "median", "runner-up", "median", "margin", "p", "verdict");
-	for (int i = 0; i < ns; i++)
-		for (int j = 0; j < nc; j++) {
+	/* the sizes, then the workload mixes (closed loop): a mix is a cell too */
+	for (int i = 0; i < ns + (nm > 0 ? nm : 0); i++)
+		for (int j = 0; j < (i < ns ? nc : 1); j++) {
 			struct report_decision d;
-			char sz[32];
-			runs_size_str(sizes[i], sz, sizeof(sz));
-			if (!report_decide(run, sizes[i], conns[j], m, &d))
+			char sz[80];
+			long cc = i < ns ? conns[j] : mconns[i - ns];
+			if (i < ns)
+				runs_size_str(sizes[i], sz, sizeof(sz));
+			else
+				snprintf(sz, sizeof(sz), "mix %s", mixes[i - ns]);
+			if (!(i < ns ? report_decide(run, sizes[i], cc, m, &d)
+				     : report_decide_mix(run, mixes[i - ns], cc, m, &d)))
 				continue;
 			const char *verdict = !d.second ? "only one variant"
 					      : d.apart ? "told apart"
 							: "cannot tell apart";
 			if (html) {
 				fprintf(f, "<tr class=\"%s\"><td>%s</td><td>%ld</td><td>%s</td><td>%.4g</td>",
-					d.apart ? "apart" : "tie", sz, conns[j], d.best->variant,
-					d.sbest.median);
+					d.apart ? "apart" : "tie", sz, cc, d.best->variant, d.sbest.median);
 				if (d.second)
 					fprintf(f, "<td>%s</td><td>%.4g</td><td>%.1f%%</td><td>%.3f</td>",
 						d.second->variant, d.ssecond.median, 100 * d.margin, d.t.p);
@@ -137,10 +181,10 @@ void report_decision_table(FILE *f, const struct runs_run *run, int m, int html)
 				fprintf(f, "<td>%s</td></tr>\n", verdict);
 			} else if (d.second) {
 				fprintf(f, "%-9s %6ld  %-30s %12.4g  %-30s %12.4g %6.1f%% %6.3f  %s\n", sz,
-					conns[j], d.best->variant, d.sbest.median, d.second->variant,
+					cc, d.best->variant, d.sbest.median, d.second->variant,
 					d.ssecond.median, 100 * d.margin, d.t.p, verdict);
 			} else {
-				fprintf(f, "%-9s %6ld  %-30s %12.4g  %-30s\n", sz, conns[j], d.best->variant,
+				fprintf(f, "%-9s %6ld  %-30s %12.4g  %-30s\n", sz, cc, d.best->variant,
 					d.sbest.median, verdict);
 			}
 		}
@@ -148,4 +192,6 @@ void report_decision_table(FILE *f, const struct runs_run *run, int m, int html)
 		fprintf(f, "</table>\n");
 	free(sizes);
 	free(conns);
+	free(mixes);
+	free(mconns);
 }

@@ -54,17 +54,13 @@ static int gather(json_t *rows, const char *variant, long size, long conns, stru
 	{
 		const char *grp = json_string_value(json_object_get(o, "group"));
 		double r = json_number_value(json_object_get(o, "requests"));
-		if (strcmp(json_string_value(json_object_get(o, "variant")), variant) ||
-		    json_integer_value(json_object_get(o, "size_bytes")) != size ||
-		    json_integer_value(json_object_get(o, "conns")) != conns || !grp)
+		if (!results_profile_at(o, variant, size, conns) || !grp)
 			continue;
 		if (strcmp(grp, RESULTS_PROFILE_TOTAL)) {
 			acc[group_index(grp)] += json_number_value(json_object_get(o, "us_per_req")) * r;
 			continue;
 		}
-		struct results_key k = {variant, size, conns,
-					(long)json_integer_value(json_object_get(o, "threads")),
-					(long)json_integer_value(json_object_get(o, "rep"))};
+		struct results_key k = results_profile_key(o);
 		char name[256];
 		results_profile_name(&k, name, sizeof(name));
 		if (!v->names)

@@ -81,17 +81,13 @@ static int load_side(const char *prog, const char *run, json_t *rows, const char
 	runs_size_str(size, sz, sizeof(sz));
 	json_array_foreach(rows, i, o)
 	{
-		struct results_key k = {variant, size, conns,
-					(long)json_integer_value(json_object_get(o, "threads")),
-					(long)json_integer_value(json_object_get(o, "rep"))};
+		struct results_key k = results_profile_key(o);
 		struct wl_folded f = {0};
 		uint64_t req = (uint64_t)json_integer_value(json_object_get(o, "requests"));
 		int rc;
 
-		if (strcmp(json_string_value(json_object_get(o, "variant")), variant) ||
-		    json_integer_value(json_object_get(o, "size_bytes")) != size ||
-		    json_integer_value(json_object_get(o, "conns")) != conns ||
-		    strcmp(json_string_value(json_object_get(o, "group")), RESULTS_PROFILE_TOTAL) ||
+		if (!results_profile_at(o, variant, size, conns) ||
+		    strcmp(json_string_value(json_object_get(o, "group")) ?: "", RESULTS_PROFILE_TOTAL) ||
 		    (rep && k.rep != rep))
 			continue;
 		results_profile_name(&k, name, sizeof(name));

@@ -21,7 +21,8 @@ struct results_meta {
 	long cores;
 	const char *git_commit;
 	int git_dirty;
-	const char *wrk, *topology, *topology_settings, *cpu_source, *probes, *client_bound_rule;
+	const char *wrk, *load_version, *topology, *topology_settings, *cpu_source, *probes,
+		*client_bound_rule, *rate_rule;
 	struct results_options {
 		const char **variants;
 		long nvariants;
@@ -30,6 +31,9 @@ struct results_meta {
 		double warmup_s;
 		long reps;
 		int connection_close;
+		const char *load; /* "wrk", "closed", "open"; NULL read: wrk */
+		const char **rates, **workloads;
+		long nrates, nworkloads;
 		const char *topology, *link_rate;
 		long mtu;
 		const char *offloads; /* "on", "off", or NULL: left as they were */

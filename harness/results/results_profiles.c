@@ -5,6 +5,7 @@
  */
 #include "results_profiles.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -23,7 +24,9 @@
 const struct results_col results_profile_cols[RF_NCOLS] = {
 	[RF_VARIANT] = {"variant", "", "as in points.csv", "--variants, --peers", RES_TEXT, 0, F(variant), 0},
 	[RF_SIZE] = {"size_bytes", "bytes", "as in points.csv", "--sizes", RES_INT, 0, F(size), 0},
+	[RF_WORKLOAD] = {"workload", "", "as in points.csv", "--workload", RES_TEXT, 0, F(workload), 0},
 	[RF_CONNS] = {"conns", "connections", "as in points.csv", "--conns", RES_INT, 0, F(conns), 0},
+	[RF_RATE] = {"rate", "", "as in points.csv", "--rates", RES_TEXT, 0, F(rate), 0},
 	[RF_THREADS] = {"threads", "threads", "as in points.csv", "--threads", RES_INT, 0, F(threads), 0},
 	[RF_REP] = {"rep", "", "as in points.csv", "--reps", RES_INT, 0, F(rep), 0},
 	[RF_GROUP] = {"group", "",
@@ -47,9 +50,24 @@ static struct {
 	char path[PATH_MAX + 16];
 } pf = {.fd = -1};
 
+/* s made safe for a file name into out (see results_profiles.h) */
+static void name_part(const char *s, char *out, size_t len)
+{
+	size_t k = 0;
+
+	for (; s && *s && k + 4 < len; s++) {
+		if (*s == '%') {
+			memcpy(out + k, "pct", 3);
+			k += 3;
+		} else
+			out[k++] = isalnum((unsigned char)*s) || *s == '.' || *s == '-' ? *s : '-';
+	}
+	out[k] = 0;
+}
+
 void results_profile_name(const struct results_key *k, char *buf, size_t len)
 {
-	char size[32];
+	char size[32], mix[96] = "", rate[96] = "";
 
 	if (k->size >= 1048576 && k->size % 1048576 == 0)
 		snprintf(size, sizeof(size), "%ldm", k->size / 1048576);
@@ -57,7 +75,16 @@ void results_profile_name(const struct results_key *k, char *buf, size_t len)
 		snprintf(size, sizeof(size), "%ldk", k->size / 1024);
 	else
 		snprintf(size, sizeof(size), "%ld", k->size);
-	snprintf(buf, len, "%s_%s_c%ld_t%ld_r%ld", k->variant, size, k->conns, k->threads, k->rep);
+	if (k->workload && *k->workload) {
+		mix[0] = '_', mix[1] = 'w';
+		name_part(k->workload, mix + 2, sizeof(mix) - 2);
+	}
+	if (k->rate && *k->rate) {
+		rate[0] = '_', rate[1] = 'o';
+		name_part(k->rate, rate + 2, sizeof(rate) - 2);
+	}
+	snprintf(buf, len, "%s_%s%s_c%ld%s_t%ld_r%ld", k->variant, size, mix, k->conns, rate, k->threads,
+		 k->rep);
 }
 
 /* The file ends after its last newline (a row cut off by a kill is
@@ -243,4 +270,32 @@ cleanup:
 	}
 	runs_csv_free(&csv);
 	return ret;
+}
+
+static const char *text(json_t *row, const char *key)
+{
+	const char *s = json_string_value(json_object_get(row, key));
+
+	return s ? s : "";
+}
+
+struct results_key results_profile_key(json_t *row)
+{
+	struct results_key k = {
+		.variant = text(row, "variant"),
+		.size = (long)json_integer_value(json_object_get(row, "size_bytes")),
+		.workload = text(row, "workload"),
+		.conns = (long)json_integer_value(json_object_get(row, "conns")),
+		.rate = text(row, "rate"),
+		.threads = (long)json_integer_value(json_object_get(row, "threads")),
+		.rep = (long)json_integer_value(json_object_get(row, "rep")),
+	};
+	return k;
+}
+
+int results_profile_at(json_t *row, const char *variant, long size, long conns)
+{
+	struct results_key k = results_profile_key(row);
+
+	return !strcmp(k.variant, variant) && k.size == size && k.conns == conns && !*k.workload && !*k.rate;
 }

@@ -20,7 +20,9 @@
 enum results_profile_col {
 	RF_VARIANT,
 	RF_SIZE,
+	RF_WORKLOAD,
 	RF_CONNS,
+	RF_RATE,
 	RF_THREADS,
 	RF_REP,
 	RF_GROUP,
@@ -36,7 +38,11 @@ enum results_profile_col {
 
 struct results_profile {
 	const char *variant;
-	long size, conns, threads, rep;
+	long size;
+	const char *workload;
+	long conns;
+	const char *rate;
+	long threads, rep;
 	const char *group;
 	uint64_t samples, requests;
 	double samples_per_req, us_per_req, share_pct;
@@ -44,7 +50,9 @@ struct results_profile {
 extern const struct results_col results_profile_cols[RF_NCOLS];
 
 /* The name of a window's files, profiles/NAME.folded, .svg, .groups.json:
- * VARIANT_SIZE_cCONNS_tTHREADS_rREP, SIZE as 4k, 1m or bytes. */
+ * VARIANT_SIZE_cCONNS_tTHREADS_rREP, SIZE as 4k, 1m or bytes; a workload
+ * mix adds _wMIX after SIZE, open mode's rate _oRATE after CONNS ('%' as
+ * "pct", any other character but letters, digits, '.' and '-' as '-'). */
 void results_profile_name(const struct results_key *k, char *buf, size_t len);
 
 /* Open dir/profiles.csv to append to (header if new; on resume a row cut
@@ -61,4 +69,10 @@ void results_profiles_close(void);
  * names it (and the line). 0 or -errno.
  */
 int results_profiles_load(const char *dir, json_t **rows, char *err, size_t errlen);
+/* The window a loaded row belongs to (its strings are the row's). */
+struct results_key results_profile_key(json_t *row);
+/* A loaded row of variant at a closed-loop cell of one file size (no
+ * workload mix, no open-mode rate): what `profile diff --cell` and the
+ * report's bars compare. */
+int results_profile_at(json_t *row, const char *variant, long size, long conns);
 #endif

@@ -21,7 +21,7 @@
  * leaves room for the window's edges and tick granularity). */
 #define CLIENT_BOUND_BUSY 0.90
 
-const char *const point_status_names[] = {"ok", "client-bound", "skipped", "failed"};
+const char *const point_status_names[] = {"ok", "client-bound", "skipped", "failed", "rate-missed"};
 
 /* Busy time (user, nice, system, irq, softirq) of the given CPUs, seconds. */
 static double cores_busy_s(const int *cpus, int n)
@@ -86,7 +86,10 @@ int sweep_point_run(const struct sweep_opts *o, const struct topo *t, const stru
 		}
 	}
 	prof = sweep_profile_open(o, srv.pids, srv.npids);
-	if (o->warmup > 0) {
+	if (o->warmup > 0 && p->load != SWEEP_LOAD_WRK) {
+		char why[256];
+		sweep_load_run(o, t, p, srv.port, tls, o->warmup, 1, r, why, sizeof(why));
+	} else if (o->warmup > 0) {
 		struct wrk_result w;
 		char why[256];
 		sweep_wrk_run(o, t, p, srv.port, tls, (int)ceil(o->warmup) + (t->kind != TOPO_SSH), o->warmup,
@@ -99,7 +102,11 @@ int sweep_point_run(const struct sweep_opts *o, const struct topo *t, const stru
 	core0 = cores_busy_s(o->server_cpu_list, o->nserver_cpus);
 	cpu0 = sweep_srv_proc_cpu(&srv);
 	sweep_profile_start(prof);
-	ret = sweep_wrk_run(o, t, p, srv.port, tls, o->duration, 0, &r->w, r->reason, sizeof(r->reason));
+	if (p->load != SWEEP_LOAD_WRK)
+		ret = sweep_load_run(o, t, p, srv.port, tls, o->duration, 0, r, r->reason, sizeof(r->reason));
+	else
+		ret = sweep_wrk_run(o, t, p, srv.port, tls, o->duration, 0, &r->w, r->reason,
+				    sizeof(r->reason));
 	sweep_profile_stop(prof);
 	if (probe)
 		wl_probe_read(probe, &b);
@@ -119,7 +126,9 @@ int sweep_point_run(const struct sweep_opts *o, const struct topo *t, const stru
 		goto cleanup;
 	}
 	double n = (double)r->w.requests;
-	if (r->w.bytes / n < p->size) {
+	/* a mix's size is its mean: a window's draw may fall below it (and
+	 * wirelab-load checks every response's length itself) */
+	if (!p->mix && r->w.bytes / n < p->size) {
 		r->status = PT_FAILED;
 		snprintf(r->reason, sizeof(r->reason),
 			 "responses average %.0f bytes, less than the %ld-byte file", r->w.bytes / n,
@@ -142,8 +151,9 @@ int sweep_point_run(const struct sweep_opts *o, const struct topo *t, const stru
 		r->cpu_us = (cpu1 - cpu0) * 1e6 / n;
 	r->status = r->w.client_busy >= CLIENT_BOUND_BUSY ? PT_CLIENT_BOUND : PT_OK;
 	if (r->status == PT_CLIENT_BOUND)
-		snprintf(r->reason, sizeof(r->reason),
-			 "wrk busy %.0f%% of its cores: the client set the pace", r->w.client_busy * 100);
+		snprintf(r->reason, sizeof(r->reason), "%s busy %.0f%% of its cores: the client set the pace",
+			 p->load == SWEEP_LOAD_WRK ? "wrk" : "wirelab-load", r->w.client_busy * 100);
+	sweep_load_status(p, r);
 	sweep_profile_finish(prof, o, p, r->w.requests, &r->prof);
 cleanup:
 	wl_profile_close(prof);

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "results_profiles.h"
+#include "sweep_load.h"
 #include "sweep_point.h"
 
 static struct {
@@ -104,7 +105,13 @@ void sweep_profile_stop(struct wl_profile *prof)
 void sweep_profile_finish(struct wl_profile *prof, const struct sweep_opts *o, const struct sweep_point *p,
 			  uint64_t requests, struct sweep_prof_result *out)
 {
-	struct results_key k = {p->variant->name, p->size, p->conns, p->threads, p->rep};
+	struct results_key k = {.variant = p->variant->name,
+				.size = p->size,
+				.workload = p->mix ? p->mix->name : "",
+				.conns = p->conns,
+				.rate = p->rate ? p->rate->label : "",
+				.threads = p->threads,
+				.rep = p->rep};
 	const struct wl_profile_info *i;
 	char dir[PATH_MAX], name[256], err[PATH_MAX + 128];
 
@@ -152,7 +159,9 @@ int sweep_profile_record(const struct sweep_opts *o, const struct sweep_point *p
 		rows[all ? 0 : k + 1] = (struct results_profile){
 			.variant = p->variant->name,
 			.size = p->size,
+			.workload = p->mix ? p->mix->name : "",
 			.conns = p->conns,
+			.rate = p->rate ? p->rate->label : "",
 			.threads = p->threads,
 			.rep = p->rep,
 			.group = all ? RESULTS_PROFILE_TOTAL : wl_group_key(k),
@@ -181,14 +190,9 @@ static int program_cost(const struct sweep_opts *o, uint64_t *prog_ns, uint64_t 
 		return -ENOENT;
 	json_array_foreach(rows, i, r)
 	{
-		struct results_key k = {json_string_value(json_object_get(r, "variant")),
-					(long)json_integer_value(json_object_get(r, "size_bytes")),
-					(long)json_integer_value(json_object_get(r, "conns")),
-					(long)json_integer_value(json_object_get(r, "threads")),
-					(long)json_integer_value(json_object_get(r, "rep"))};
+		struct results_key k = results_profile_key(r);
 		json_t *j;
-		if (!k.variant ||
-		    strcmp(json_string_value(json_object_get(r, "group")) ?: "", RESULTS_PROFILE_TOTAL))
+		if (strcmp(json_string_value(json_object_get(r, "group")) ?: "", RESULTS_PROFILE_TOTAL))
 			continue;
 		results_profile_name(&k, name, sizeof(name));
 		snprintf(path, sizeof(path), "%s/profiles/%s.groups.json", o->out, name);

@@ -40,12 +40,12 @@ static void fmt_dur(double s, char *buf, size_t len)
 static void progress_show(struct progress *pg, const struct sweep_point *p, const struct point_result *r,
 			  const struct sweep_opts *o, int detail)
 {
-	char el[16], eta[16], sz[32];
+	char el[16], eta[16], sz[96];
 	double elapsed = sweep_now() - pg->t0;
 
 	fmt_dur(elapsed, el, sizeof(el));
 	fmt_dur(pg->measured ? elapsed / pg->measured * (pg->total - pg->done) : NAN, eta, sizeof(eta));
-	runs_size_str(p->size, sz, sizeof(sz));
+	sweep_load_label(p, sz, sizeof(sz));
 	if (pg->tty) {
 		fprintf(stderr, "\r\033[K[%d/%d] elapsed %s, ETA %s, last %.0f req/s (%s %s c%d rep %d %s)",
 			pg->done, pg->total, el, eta, pg->last_rps, p->variant->name, sz, p->conns, p->rep,
@@ -56,11 +56,15 @@ static void progress_show(struct progress *pg, const struct sweep_point *p, cons
 	}
 	if (o->quiet && r->status != PT_FAILED)
 		return;
-	if (r->status == PT_OK || r->status == PT_CLIENT_BOUND)
+	if (PT_MEASURED(r->status))
 		printf("[%d/%d] %s %s c%d rep %d: %.0f req/s, %.1f MB/s, p99 %.0f us, cpu %.2f us/req%s "
 		       "(elapsed %s, ETA %s)\n",
-		       pg->done, pg->total, p->variant->name, sz, p->conns, p->rep, r->rps, r->mbps,
-		       r->w.p99_us, r->cpu_us, r->status == PT_CLIENT_BOUND ? ", CLIENT-BOUND" : "", el, eta);
+		       pg->done, pg->total, p->variant->name, sz, p->conns, p->rep,
+		       r->lf.filled ? r->lf.achieved_rps : r->rps, r->mbps, r->w.p99_us, r->cpu_us,
+		       r->status == PT_CLIENT_BOUND  ? ", CLIENT-BOUND"
+		       : r->status == PT_RATE_MISSED ? ", RATE MISSED (client could not keep the rate)"
+						     : "",
+		       el, eta);
 	else
 		printf("[%d/%d] %s %s c%d rep %d: %s: %s\n", pg->done, pg->total, p->variant->name, sz,
 		       p->conns, p->rep, point_status_names[r->status], r->reason);
@@ -113,7 +117,8 @@ int sweep_main(struct sweep_opts *o, char *run_dir_out, size_t len)
 	}
 	/* peers drop to an unprivileged user: the docroot must be readable */
 	chmod(corpus, 0755);
-	if (sweep_corpus(corpus, o->sizes, o->nsizes, err, sizeof(err)))
+	if (sweep_corpus(corpus, o->sizes, o->nsizes, err, sizeof(err)) ||
+	    sweep_load_corpus(o, corpus, err, sizeof(err)))
 		goto cleanup;
 	for (int v = 0; v < o->nvariants; v++)
 		any_tls |= !o->variants[v].peer && !variant_is(&o->variants[v], "tls", "plain");
@@ -123,12 +128,14 @@ int sweep_main(struct sweep_opts *o, char *run_dir_out, size_t len)
 			     sizeof(err)))
 		goto cleanup;
 
-	pg.total = o->reps * o->nsizes * o->nconns * o->nvariants;
-	printf("wirelab sweep: %d points (%d variants x %d sizes x %d concurrencies x %d reps), %d s "
+	int nsz = sweep_load_nsizes(o), nslots = sweep_load_nslots(o);
+	pg.total = o->reps * nsz * o->nconns * nslots * o->nvariants;
+	printf("wirelab sweep: %d points (%d variants x %d sizes x %d concurrencies x %d reps%s), %d s "
 	       "windows, %g s warm-up\n",
-	       pg.total, o->nvariants, o->nsizes, o->nconns, o->reps, o->duration, o->warmup);
-	printf("  topology: %s\n  server CPUs %s, wrk CPUs %s; results: %s\n", topo.settings, o->server_cpus,
-	       o->client_cpus, o->out);
+	       pg.total, o->nvariants, nsz, o->nconns, o->reps,
+	       nslots > 1 ? " x the windows of open mode's rates" : "", o->duration, o->warmup);
+	printf("  topology: %s\n  server CPUs %s, %s CPUs %s; results: %s\n", topo.settings, o->server_cpus,
+	       o->load.kind == SWEEP_LOAD_WRK ? "wrk" : "wirelab-load", o->client_cpus, o->out);
 	if (topo.kind == TOPO_LOOPBACK)
 		printf("  warning: loopback takes shortcuts (64 KiB MTU, one huge write goes through without "
 		       "real "
@@ -142,18 +149,21 @@ int sweep_main(struct sweep_opts *o, char *run_dir_out, size_t len)
 		       "CPU runs a loop thread); it busy-polls beside the loop or wrk\n");
 	fflush(stdout);
 
+	/* a size slot is a size or a mix, a slot k open mode's capacity window
+	 * or one of its rates (sweep_load_cell.c); variants innermost */
 	for (int rep = 1; rep <= o->reps && !sweep_stop; rep++)
-		for (int s = 0; s < o->nsizes && !sweep_stop; s++)
+		for (int s = 0; s < nsz && !sweep_stop; s++)
 			for (int c = 0; c < o->nconns && !sweep_stop; c++)
-				for (int v = 0; v < o->nvariants && !sweep_stop; v++) {
+				for (int kv = 0; kv < nslots * o->nvariants && !sweep_stop; kv++) {
+					int k = kv / o->nvariants, v = kv % o->nvariants;
 					struct sweep_point p = {.variant = &o->variants[v],
-								.size = o->sizes[s],
 								.conns = o->conns[c],
 								.threads = o->threads < o->conns[c]
 										   ? o->threads
 										   : o->conns[c],
 								.rep = rep};
 					struct point_result r;
+					sweep_load_point(o, &p, s, k);
 					if (sweep_record_done(&p)) {
 						pg.total--;
 						continue;
@@ -163,6 +173,12 @@ int sweep_main(struct sweep_opts *o, char *run_dir_out, size_t len)
 						r.status = PT_SKIPPED;
 						snprintf(r.reason, sizeof(r.reason), "%.500s",
 							 skip_reason[v]);
+					} else if (sweep_load_prepare(o, &p, r.reason, sizeof(r.reason))) {
+						char why[sizeof(r.reason)];
+						snprintf(why, sizeof(why), "%s", r.reason);
+						memset(&r, 0, sizeof(r));
+						r.status = PT_FAILED;
+						snprintf(r.reason, sizeof(r.reason), "%s", why);
 					} else {
 						int had_note = probe_note[0] != 0;
 						sweep_point_run(o, &topo, &p, corpus, corpus, &r, probe_note,
@@ -192,8 +208,9 @@ int sweep_main(struct sweep_opts *o, char *run_dir_out, size_t len)
 						goto cleanup;
 					}
 					free(r.sys_counts);
+					sweep_load_done(o, &p, &r);
 					pg.done++;
-					if (r.status == PT_OK || r.status == PT_CLIENT_BOUND) {
+					if (PT_MEASURED(r.status)) {
 						pg.measured++;
 						pg.last_rps = r.rps;
 					}
