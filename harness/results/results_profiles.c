@@ -22,13 +22,14 @@
 #define PROF	 "the CPU profile of the window (wirelab sweep --profile; docs/profile.md)"
 
 const struct results_col results_profile_cols[RF_NCOLS] = {
-	[RF_VARIANT] = {"variant", "", "as in points.csv", "--variants, --peers", RES_TEXT, 0, F(variant), 0},
-	[RF_SIZE] = {"size_bytes", "bytes", "as in points.csv", "--sizes", RES_INT, 0, F(size), 0},
-	[RF_WORKLOAD] = {"workload", "", "as in points.csv", "--workload", RES_TEXT, 0, F(workload), 0},
-	[RF_CONNS] = {"conns", "connections", "as in points.csv", "--conns", RES_INT, 0, F(conns), 0},
-	[RF_RATE] = {"rate", "", "as in points.csv", "--rates", RES_TEXT, 0, F(rate), 0},
-	[RF_THREADS] = {"threads", "threads", "as in points.csv", "--threads", RES_INT, 0, F(threads), 0},
-	[RF_REP] = {"rep", "", "as in points.csv", "--reps", RES_INT, 0, F(rep), 0},
+	[RF_VARIANT] = {"variant", "", "as in points.csv", "--variants, --peers", RES_TEXT, 0, F(key.variant),
+			0},
+	[RF_SIZE] = {"size_bytes", "bytes", "as in points.csv", "--sizes", RES_INT, 0, F(key.size), 0},
+	[RF_WORKLOAD] = {"workload", "", "as in points.csv", "--workload", RES_TEXT, 0, F(key.workload), 0},
+	[RF_CONNS] = {"conns", "connections", "as in points.csv", "--conns", RES_INT, 0, F(key.conns), 0},
+	[RF_RATE] = {"rate", "", "as in points.csv", "--rates", RES_TEXT, 0, F(key.rate), 0},
+	[RF_THREADS] = {"threads", "threads", "as in points.csv", "--threads", RES_INT, 0, F(key.threads), 0},
+	[RF_REP] = {"rep", "", "as in points.csv", "--reps", RES_INT, 0, F(key.rep), 0},
 	[RF_GROUP] = {"group", "",
 		      "a function group (copying, tcp_tx, ...: docs/profile.md), or total: every sample",
 		      "harness/profile/profile_groups.c", RES_TEXT, 0, F(group), 0},

@@ -37,12 +37,7 @@ enum results_profile_col {
 #define RESULTS_PROFILE_TOTAL "total" /* the group of a window's every sample */
 
 struct results_profile {
-	const char *variant;
-	long size;
-	const char *workload;
-	long conns;
-	const char *rate;
-	long threads, rep;
+	struct results_key key; /* the window */
 	const char *group;
 	uint64_t samples, requests;
 	double samples_per_req, us_per_req, share_pct;

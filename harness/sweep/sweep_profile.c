@@ -102,8 +102,8 @@ void sweep_profile_stop(struct wl_profile *prof)
 		st.window_ok = 1;
 }
 
-void sweep_profile_finish(struct wl_profile *prof, const struct sweep_opts *o, const struct sweep_point *p,
-			  uint64_t requests, struct sweep_prof_result *out)
+/* the window's key, as sweep_record.c makes it for points.csv */
+static struct results_key key_of(const struct sweep_point *p)
 {
 	struct results_key k = {.variant = p->variant->name,
 				.size = p->size,
@@ -112,6 +112,13 @@ void sweep_profile_finish(struct wl_profile *prof, const struct sweep_opts *o, c
 				.rate = p->rate ? p->rate->label : "",
 				.threads = p->threads,
 				.rep = p->rep};
+	return k;
+}
+
+void sweep_profile_finish(struct wl_profile *prof, const struct sweep_opts *o, const struct sweep_point *p,
+			  uint64_t requests, struct sweep_prof_result *out)
+{
+	struct results_key k = key_of(p);
 	const struct wl_profile_info *i;
 	char dir[PATH_MAX], name[256], err[PATH_MAX + 128];
 
@@ -140,6 +147,7 @@ int sweep_profile_record(const struct sweep_opts *o, const struct sweep_point *p
 			 const struct sweep_prof_result *r, char *err, size_t errlen)
 {
 	struct results_profile rows[WL_GROUP_N + 1];
+	struct results_key key = key_of(p);
 	const struct wl_profile_groups *g = &r->g;
 	double n = (double)g->requests, total_us = 0;
 	int ret;
@@ -157,13 +165,7 @@ int sweep_profile_record(const struct sweep_opts *o, const struct sweep_point *p
 		total_us += all ? 0 : us;
 		/* the total first: a reader finds a window's figures on its first row */
 		rows[all ? 0 : k + 1] = (struct results_profile){
-			.variant = p->variant->name,
-			.size = p->size,
-			.workload = p->mix ? p->mix->name : "",
-			.conns = p->conns,
-			.rate = p->rate ? p->rate->label : "",
-			.threads = p->threads,
-			.rep = p->rep,
+			.key = key,
 			.group = all ? RESULTS_PROFILE_TOTAL : wl_group_key(k),
 			.samples = samples,
 			.requests = g->requests,
