@@ -45,15 +45,16 @@ struct sweep_opts {
 	int client_cpu_list[SWEEP_MAX_CPUS], nclient_cpus;
 	int npeers; /* the last npeers of variants[] are peers */
 	int no_probes;
-	int sqpoll;		 /* --sqpoll for uring variants */
-	int profile, profile_hz; /* --profile [--profile-hz N]: sweep_profile.c */
-	int quiet;		 /* no per-point lines (the demo prints its own table) */
+	int sqpoll; /* --sqpoll for uring variants */
+	int quiet;  /* no per-point lines (the demo prints its own table) */
 	char out[PATH_MAX];
 	int resume;
 	char build[PATH_MAX]; /* where build/<variant>/wirelab-httpd live */
 	char lua[PATH_MAX];   /* wrk-summary.lua */
 	int argc;	      /* the options as given, for run.json */
 	char **argv;
+
+	int profile, profile_hz;     /* --profile [--profile-hz N]: sweep_profile.c */
 	struct sweep_load_opts load; /* --load, --rates, --workload (sweep_load.h) */
 };
 
