@@ -18,7 +18,7 @@
  * meaning: --resume and check then refuse a folder of the other format
  * instead of mixing its rows. Folders written before it was recorded have
  * no key; one whose points.csv header is format 1's is format 1. */
-#define RUNS_FORMAT 1
+#define RUNS_FORMAT 2
 
 enum results_type {
 	RES_TEXT,   /* const char *; quoted only where CSV needs it */
@@ -66,6 +66,7 @@ enum results_point_col {
 	RP_CORE,
 	RP_CTXSW,
 	RP_SEGS,
+	RP_ZC_COPIED,
 	RP_ERRORS,
 	RP_ERR_CONNECT,
 	RP_ERR_READ,
@@ -89,6 +90,7 @@ struct results_point {
 	uint64_t requests, bytes;
 	double rps, mbytes_per_s, lat_p50_us, lat_p99_us, lat_p999_us, lat_mean_us, lat_max_us;
 	double syscalls_per_req, cpu_us_per_req, core_us_per_req, ctxsw_per_req, tx_segments_per_req;
+	double zc_copied_share;
 	uint64_t errors, errors_connect, errors_read, errors_write, errors_status, errors_timeout;
 	double client_busy_pct;
 	const char *status, *reason;

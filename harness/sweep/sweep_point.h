@@ -28,7 +28,8 @@ struct point_result {
 	struct wrk_result w;
 	double rps, mbps;
 	double cpu_us, core_us, syscalls, ctxsw, segs; /* per request; NaN: unknown */
-	uint64_t *sys_counts;			       /* WL_SYS_SLOTS counts in the window, or NULL */
+	double zc_share;      /* zero-copy sends the kernel copied (sweep_zc.h); NaN: none counted */
+	uint64_t *sys_counts; /* WL_SYS_SLOTS counts in the window, or NULL */
 };
 
 /* Always 0: how the point went is r->status and r->reason. A probe that
