@@ -7,13 +7,12 @@
  *
  * Pipes: a chain borrows one for the time its body is in flight (one pipe
  * shared by two chains would mix their bodies). The thread's pool starts
- * with UR_PIPES_START and grows on demand up to a budget taken from the
- * descriptor limit (ur_send_check raises the soft limit to the hard one),
- * so at any concurrency the limit allows every chain has a pipe of its own
- * and never waits; past the budget, or when a pipe cannot be made, a
- * connection waits for one in a FIFO (first come, first served: the old
- * scan of every connection served the first ones in the list again and
- * again, and p99 at 1000 connections was over a second). */
+ * with UR_PIPES_START and grows on demand up to a budget: UR_PIPES_MAX, or
+ * less where the descriptor limit is short (ur_send_check raises the soft
+ * limit to the hard one first). Past the budget, or when a pipe cannot be
+ * made, a connection waits for one in a FIFO (first come, first served:
+ * the old scan of every connection served the first ones in the list
+ * again and again, and p99 at 1000 connections was over a second). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -42,6 +41,13 @@
  * test_hostile, "idle connections up to the descriptor limit"). */
 #define UR_PIPES_RESERVE 1024
 #define UR_PIPES_SHARE	 4
+/* And at most this many a thread, though the limit allows more. At 1000
+ * connections over netns a pipe for every chain in flight (up to 1000)
+ * cost 1.5x epoll-sendfile's CPU per request at 1 KiB against 1.1-1.15x
+ * with 32 to 128 (a chain waits a loop turn for a pipe; io-wq holds fewer
+ * chains and blocked workers); at 64 connections a cap of 64 waits never
+ * (docs/server.md, "The io_uring sendfile path under load"). */
+#define UR_PIPES_MAX 64
 /* A body larger than a pipe goes in chains of a pipe's worth, a ring
  * round each. Pipes grow to hold up to this: at 1 MiB over netns, 64 KiB
  * pipes made 10 syscalls per request and 1 MiB ones 0.9, but the worker's
@@ -152,7 +158,7 @@ int ur_send_check(struct io_uring_probe *probe, char *msg, size_t msglen)
 	}
 	n = rl.rlim_cur == RLIM_INFINITY ? 1L << 20 : (long)rl.rlim_cur;
 	n = (n - UR_PIPES_RESERVE) / UR_PIPES_SHARE / 2 / srv_cfg.threads;
-	pipe_budget = n > UR_PIPES_START ? (int)n : UR_PIPES_START;
+	pipe_budget = n > UR_PIPES_MAX ? UR_PIPES_MAX : n > UR_PIPES_START ? (int)n : UR_PIPES_START;
 	return 0;
 }
 
