@@ -24,6 +24,10 @@ void ev_free(void);
 const char *ev_describe_loop(void);
 const char *ev_describe_send(void);
 
+/* ev_describe_start: words the start-up line adds for the loop (where
+ * its kernel workers run), "" for none. */
+const char *ev_describe_start(void);
+
 /* ev_send_maps_body: the send path writes bodies from the open-file
  * cache's mapping, so the cache maps every file it opens. */
 int ev_send_maps_body(void);

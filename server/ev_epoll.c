@@ -50,6 +50,11 @@ void ev_free(void)
 {
 }
 
+const char *ev_describe_start(void)
+{
+	return "";
+}
+
 const char *ev_describe_loop(void)
 {
 	return "epoll (edge-triggered, one per thread)";

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/tcp.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,6 +85,38 @@ static void why(int err, char *msg, size_t msglen, const char *what)
 	}
 }
 
+/* The CPUs a thread's io-wq workers may run on: its own. io-wq runs every
+ * splice of the sendfile path and whatever else cannot complete inline; a
+ * worker left to the scheduler could run on the client's CPU and hand the
+ * server CPU time nobody counts against it. (Only a subset of the loop
+ * thread's own affinity takes: the kernel intersects the affinity it sets
+ * on a new worker with the user mask the worker inherits from the thread,
+ * so the thread's spare CPUs of --cpus cannot be given to its workers.) */
+static void iowq_cpus(const struct worker *w, cpu_set_t *set)
+{
+	CPU_ZERO(set);
+	CPU_SET(w->cpu, set);
+}
+
+/* At start-up: the kernel takes IORING_REGISTER_IOWQ_AFF (Linux 5.14),
+ * tried on the probe ring with this thread's own mask, so a kernel that
+ * refuses it stops the server here instead of leaving workers unpinned. */
+static int iowq_check(struct io_uring *ring, char *msg, size_t msglen)
+{
+	cpu_set_t set;
+	int r;
+
+	if (sched_getaffinity(0, sizeof(set), &set) < 0)
+		return 0; /* nothing to hold it against; the threads register their own */
+	r = io_uring_register_iowq_aff(ring, sizeof(set), &set);
+	if (r < 0)
+		snprintf(msg, msglen,
+			 "IORING_REGISTER_IOWQ_AFF: %s (needs Linux >= 5.14; io-wq workers must run on "
+			 "the server's CPUs)",
+			 strerror(-r));
+	return r;
+}
+
 /* Really set up a ring with the flags the loop uses and check the
  * operations it submits, so a kernel that lacks one refuses at start-up
  * instead of failing connections later. */
@@ -122,7 +155,9 @@ int ev_init(char *msg, size_t msglen)
 			goto cleanup;
 		}
 	}
-	r = ur_send_check(probe, msg, msglen);
+	r = iowq_check(&ring, msg, msglen);
+	if (r == 0)
+		r = ur_send_check(probe, msg, msglen);
 	if (r == 0)
 		r = ur_tx_init(msg, msglen);
 cleanup:
@@ -143,9 +178,21 @@ const char *ev_describe_loop(void)
 
 	snprintf(d, sizeof(d),
 		 "uring (io_uring via liburing, one ring per thread; multishot accept, "
-		 "SINGLE_ISSUER|DEFER_TASKRUN; "
+		 "SINGLE_ISSUER|DEFER_TASKRUN; io-wq workers pinned to their thread's CPU "
+		 "(IORING_REGISTER_IOWQ_AFF); "
 		 "--sqpoll for a submission thread%s)",
 		 ur_tx_note());
+	return d;
+}
+
+const char *ev_describe_start(void)
+{
+	static char d[32 + 8 * SRV_MAX_THREADS];
+	size_t k = (size_t)snprintf(d, sizeof(d), " io-wq cpus");
+
+	/* each thread's workers on its CPU, as the "cpus" list before it */
+	for (int i = 0; i < srv_cfg.threads && i < srv_cfg.ncpus && k < sizeof(d); i++)
+		k += (size_t)snprintf(d + k, sizeof(d) - k, "%s%d", i ? "," : " ", srv_cfg.cpus[i]);
 	return d;
 }
 
@@ -262,6 +309,18 @@ static int ur_setup(struct ur *u, struct worker *w)
 		}
 	}
 	r = io_uring_queue_init_params(UR_SQ, &u->ring, &p);
+	if (r == 0) {
+		cpu_set_t set;
+
+		iowq_cpus(w, &set);
+		r = io_uring_register_iowq_aff(&u->ring, sizeof(set), &set);
+		if (r < 0) {
+			fprintf(stderr, "wirelab-httpd: thread %d: IORING_REGISTER_IOWQ_AFF: %s\n", w->id,
+				strerror(-r));
+			io_uring_queue_exit(&u->ring);
+			return r;
+		}
+	}
 	/* WIRELAB_URING_TUNE=minwait: off by default. Measured here (wrk at 1
 	 * connection, loopback) it halves the enters per request (2.0 -> 1.1)
 	 * but costs 35-40% of req/s; at 16 and 64 connections the enters

@@ -53,8 +53,9 @@ struct ur_conn {
 	int chain_err;	/* the send chain failed: close when it is back */
 	/* sendfile path: the pipe lent while the body goes out */
 	struct ur_pipe *pipe;
-	uint32_t pipe_fill; /* bytes of the body waiting in the pipe */
-	int pipe_wait;	    /* waits for a free pipe */
+	uint32_t pipe_fill;	/* bytes of the body waiting in the pipe */
+	int pipe_wait;		/* waits for a free pipe */
+	struct conn *pipe_next; /* the next connection waiting for one */
 	struct msghdr msg;
 	struct iovec iov[UR_IOV];
 };

@@ -188,6 +188,7 @@ int main(int argc, char **argv)
 		printf("%s%d", i ? "," : " ", srv_cfg.cpus[i]);
 	if (srv_cfg.sqpoll) /* says what ran: the harness records this line */
 		printf(" sqpoll");
+	printf("%s", ev_describe_start());
 	printf(" tls %s\n", tx_describe());
 	fflush(stdout);
 

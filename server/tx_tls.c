@@ -112,8 +112,12 @@ ssize_t tx_writev(struct conn *c, const struct iovec *iov, int n)
 		if (t->stage_off == t->stage_len) {
 			e = stage_fill(c, done, t->stage,
 				       total - done < TLS_STAGE ? total - done : TLS_STAGE);
+			/* EIO: the file shrank, and the connection must close now,
+			 * though some of it went out: a short count would make the
+			 * epoll loop wait for an EPOLLOUT edge that a socket with
+			 * room never gives (it stalled until the idle timeout) */
 			if (e <= 0)
-				return done ? (ssize_t)done : (e ? e : -EIO);
+				return e ? e : -EIO;
 			t->stage_off = 0;
 			t->stage_len = (uint32_t)e;
 		}

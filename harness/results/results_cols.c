@@ -135,6 +135,13 @@ const struct results_col results_point_cols[RP_NCOLS] = {
 		 "TCP segments the server's sockets sent / requests (a TSO/GSO packet counts as the segments "
 		 "it becomes)",
 		 PROBES, RES_REAL, 3, P(tx_segments_per_req), 1},
+	[RP_ZC_COPIED] = {"zc_copied_share", "0 to 1",
+			  "of a zerocopy variant's zero-copy sends in the window, the share the kernel "
+			  "reported it copied (SO_EE_CODE_ZEROCOPY_COPIED, IORING_NOTIF_USAGE_ZC_COPIED); "
+			  "near 1 over loopback and veth, where zero-copy is not measured; empty for other "
+			  "variants and peers",
+			  "the server's SIGUSR1 stats line at the window's edges", RES_REAL, 3,
+			  P(zc_copied_share), 1},
 	[RP_ERRORS] = {"errors", "errors", "the sum of the errors_ columns", CLIENT, RES_COUNT, 0, P(errors),
 		       1},
 	[RP_ERR_CONNECT] = {"errors_connect", "errors",

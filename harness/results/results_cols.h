@@ -83,6 +83,7 @@ enum results_point_col {
 	RP_CORE,
 	RP_CTXSW,
 	RP_SEGS,
+	RP_ZC_COPIED,
 	RP_ERRORS,
 	RP_ERR_CONNECT,
 	RP_ERR_READ,
@@ -115,6 +116,7 @@ struct results_point {
 	double lat_p50_us, lat_p90_us, lat_p99_us, lat_p999_us, lat_p9999_us, lat_mean_us, lat_max_us;
 	double unc_p50_us, unc_p90_us, unc_p99_us, unc_p999_us, unc_p9999_us, unc_max_us;
 	double syscalls_per_req, cpu_us_per_req, core_us_per_req, ctxsw_per_req, tx_segments_per_req;
+	double zc_copied_share;
 	uint64_t errors, errors_connect, errors_read, errors_write, errors_status, errors_timeout;
 	double errors_reset, errors_closed, errors_parse; /* NaN: the client does not tell them apart */
 	double client_busy_pct, client_cpu_us_per_req;

@@ -15,6 +15,7 @@
 #include "runs.h"
 #include "runs_csv.h"
 #include "runs_notes.h"
+#include "runs_zc.h"
 
 #define COL(c) (results_point_cols[c].name)
 
@@ -210,7 +211,7 @@ static int load_points(const char *dir, struct runs_run *run, char *err, size_t 
 			 failed);
 		goto cleanup;
 	}
-	if (runs_note_tallied(run, unmeasured) || runs_note_client_bound(run))
+	if (runs_note_tallied(run, unmeasured) || runs_note_client_bound(run) || runs_note_zc(run, &csv))
 		goto nomem;
 	ret = 0;
 	goto cleanup;

@@ -15,6 +15,7 @@
 #include "sweep_point.h"
 #include "sweep_proc.h"
 #include "sweep_srv.h"
+#include "sweep_zc.h"
 
 /* wrk's thread busy this much of the window means the load generator, not
  * the server, set the pace (a busy-polling client at 100% is saturated; 90%
@@ -68,11 +69,12 @@ int sweep_point_run(const struct sweep_opts *o, const struct topo *t, const stru
 	struct wl_probe *probe = NULL;
 	struct wl_profile *prof = NULL;
 	struct wl_probe_snap a, b, d;
+	struct sweep_zc z0, z1;
 	double core0, core1, cpu0, cpu1;
 	int ret, tls = !p->variant->peer && !variant_is(p->variant, "tls", "plain");
 
 	memset(r, 0, sizeof(*r));
-	r->cpu_us = r->core_us = r->syscalls = r->ctxsw = r->segs = NAN;
+	r->cpu_us = r->core_us = r->syscalls = r->ctxsw = r->segs = r->zc_share = NAN;
 	ret = sweep_srv_start(&srv, o, t, p->variant, root, tls_dir, r->reason, sizeof(r->reason));
 	if (ret) {
 		r->status = ret > 0 ? PT_SKIPPED : PT_FAILED;
@@ -97,6 +99,7 @@ int sweep_point_run(const struct sweep_opts *o, const struct topo *t, const stru
 	}
 	if (!going_on(&srv, r, " (during warm-up)"))
 		goto cleanup;
+	sweep_zc_read(&srv, p->variant, &z0);
 	if (probe)
 		wl_probe_read(probe, &a);
 	core0 = cores_busy_s(o->server_cpu_list, o->nserver_cpus);
@@ -112,6 +115,8 @@ int sweep_point_run(const struct sweep_opts *o, const struct topo *t, const stru
 		wl_probe_read(probe, &b);
 	core1 = cores_busy_s(o->server_cpu_list, o->nserver_cpus);
 	cpu1 = sweep_srv_proc_cpu(&srv);
+	sweep_zc_read(&srv, p->variant, &z1);
+	r->zc_share = sweep_zc_share(&z0, &z1);
 	if (!going_on(&srv, r, ""))
 		goto cleanup;
 	if (ret) {

@@ -38,8 +38,9 @@ struct point_result {
 	struct sweep_load_figs lf; /* wirelab-load's own figures (sweep_load.h) */
 	double rps, mbps;
 	double cpu_us, core_us, syscalls, ctxsw, segs; /* per request; NaN: unknown */
-	uint64_t *sys_counts;			       /* WL_SYS_SLOTS counts in the window, or NULL */
-	struct sweep_prof_result prof;		       /* --profile: the window's profile */
+	double zc_share;	       /* zero-copy sends the kernel copied (sweep_zc.h); NaN: none counted */
+	uint64_t *sys_counts;	       /* WL_SYS_SLOTS counts in the window, or NULL */
+	struct sweep_prof_result prof; /* --profile: the window's profile */
 };
 
 /* Always 0: how the point went is r->status and r->reason. A probe that

@@ -82,6 +82,7 @@ int sweep_record_point(const struct sweep_opts *o, const struct topo *t, const s
 		.core_us_per_req = r->core_us,
 		.ctxsw_per_req = r->ctxsw,
 		.tx_segments_per_req = r->segs,
+		.zc_copied_share = r->zc_share,
 		.errors = w->err_connect + w->err_read + w->err_write + w->err_status + w->err_timeout,
 		.errors_connect = w->err_connect,
 		.errors_read = w->err_read,

@@ -20,6 +20,7 @@
 #include "sweep_proc.h"
 #include "sweep_record.h"
 #include "sweep_run.h"
+#include "sweep_zc.h"
 
 struct progress {
 	int tty;
@@ -52,19 +53,22 @@ static void progress_show(struct progress *pg, const struct sweep_point *p, cons
 			point_status_names[r->status]);
 		if (detail && (r->status == PT_FAILED || r->status == PT_SKIPPED))
 			fprintf(stderr, "\n  %s: %s\n", point_status_names[r->status], r->reason);
+		if (*sweep_zc_note(r)) /* a line of its own, never overwritten */
+			fprintf(stderr, "\n[%d/%d] %s %s c%d rep %d%s\n", pg->done, pg->total,
+				p->variant->name, sz, p->conns, p->rep, sweep_zc_note(r));
 		return;
 	}
-	if (o->quiet && r->status != PT_FAILED)
+	if (o->quiet && r->status != PT_FAILED && !*sweep_zc_note(r))
 		return;
 	if (PT_MEASURED(r->status))
 		printf("[%d/%d] %s %s c%d rep %d: %.0f req/s, %.1f MB/s, p99 %.0f us, cpu %.2f us/req%s "
-		       "(elapsed %s, ETA %s)\n",
+		       "(elapsed %s, ETA %s)%s\n",
 		       pg->done, pg->total, p->variant->name, sz, p->conns, p->rep,
 		       r->lf.filled ? r->lf.achieved_rps : r->rps, r->mbps, r->w.p99_us, r->cpu_us,
 		       r->status == PT_CLIENT_BOUND  ? ", CLIENT-BOUND"
 		       : r->status == PT_RATE_MISSED ? ", RATE MISSED (client could not keep the rate)"
 						     : "",
-		       el, eta);
+		       el, eta, sweep_zc_note(r));
 	else
 		printf("[%d/%d] %s %s c%d rep %d: %s: %s\n", pg->done, pg->total, p->variant->name, sz,
 		       p->conns, p->rep, point_status_names[r->status], r->reason);
