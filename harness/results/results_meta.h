@@ -28,7 +28,8 @@ struct results_meta {
 		long *sizes, nsizes, *conns, nconns;
 		long threads, duration_s;
 		double warmup_s;
-		long reps;
+		long reps;     /* --reps MIN (or N): every point gets this many */
+		long reps_max; /* --reps ..MAX: open cells get more, up to this; 0: reps (older runs) */
 		int connection_close;
 		const char *topology, *link_rate;
 		long mtu;
@@ -39,7 +40,23 @@ struct results_meta {
 		long peers;
 		int no_probes, sqpoll;
 		const char *out, *build;
+		const char *baseline; /* --baseline RUN: cells decided against it, or NULL */
+		const char **decide;  /* --decide: the metrics a cell's decision is read on */
+		long ndecide;
+		double margin, min_effect; /* --margin, --min-effect of those decisions */
+		const char *probe_window;  /* --probe-window same|separate; NULL: same (older runs) */
 	} options;
+	double look_alpha; /* the two-sided alpha of each look: 0.05 / (MAX - MIN + 1); 0: unknown */
+	/* Per cell (a size and concurrency; with --baseline, also a variant):
+	 * how many repetitions it got and why it stopped. */
+	struct results_cell_stop {
+		long size, conns;
+		const char *variant; /* NULL: every variant of the cell (pick) */
+		long reps;
+		const char *stopped;  /* "decided", "max", "nothing to compare", "interrupted" */
+		const char *verdicts; /* per metric, "rps better, cpu equivalent" */
+	} * cells;
+	long ncells;
 	const char **argv; /* the sweep's options as given ("sweep", ...), which --resume reuses */
 	long argc;
 };
