@@ -1,6 +1,7 @@
-/* wirelab pick RUN [--size S] [--conns C] [--metric M]: the best variant for
- * a workload, from measured evidence, and whether it is told apart from the
- * runner-up. */
+/* wirelab pick RUN [--size S] [--conns C] [--metric M] [--margin 3%]
+ * [--min-effect 3%]: the best variant for a workload, from measured
+ * evidence, how much it differs from the runner-up (a ratio with its
+ * interval) and the verdict: better, equivalent, or not decided yet. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -12,25 +13,79 @@
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: wirelab pick RUN [--size S] [--conns C] [--metric rps|cpu|p99|syscalls|...]\n"
+		   "                        [--margin 3%%] [--min-effect 3%%]\n"
 		   "  with --size and --conns: the best variant for that workload (nearest measured cell),\n"
-		   "  the runner-up, the margin, and whether they differ at alpha 0.05 (Mann-Whitney U).\n"
-		   "  without: the decision table and RUN/plots/decision_METRIC.svg. Sizes: 4096, 4K, 1M.\n");
+		   "  the runner-up, the ratio of their typical values with its interval, and the verdict:\n"
+		   "  better (the interval excludes no difference and the effect is at least --min-effect),\n"
+		   "  equivalent (the interval lies within +-margin), or not decided yet (and how many\n"
+		   "  repetitions would likely decide it). Intervals hold across the run's --reps looks.\n"
+		   "  without: the decision table and RUN/plots/decision_METRIC.svg. Sizes: 4096, 4K, 1M.\n"
+		   "  rules: docs/statistics.md\n");
 }
 
-static void print_cell(const char *what, const struct runs_cell *c, const struct stats_summary *s)
+static void print_cell(const char *what, const struct runs_cell *c, const struct effect_loc *l)
 {
-	printf("%-10s %-30s median %.4g, interval [%.4g, %.4g] (%zu repetitions, interval covers the median "
-	       "with %.0f%% confidence)\n",
-	       what, c->variant, s->median, s->lo, s->hi, s->n, 100 * s->coverage);
+	printf("%-10s %-30s typical %.4g, 95%% interval [%.4g, %.4g] (%zu repetitions)\n", what, c->variant,
+	       l->typical, l->lo, l->hi, l->n);
 }
 
-static int pick_one(struct runs_run *run, long size, long conns, int m)
+static void print_verdict(const struct report_decision *d, int m, const struct seq_rule *r,
+			  const struct seq_plan *p)
+{
+	const struct seq_decision *x = &d->d;
+	char s[512];
+	size_t look = x->e.na < x->e.nb ? x->e.na : x->e.nb;
+
+	if (x->verdict == SEQ_NODATA) {
+		printf("verdict:   no data: a comparison needs at least 2 positive values of each\n");
+		return;
+	}
+	effect_sentence(s, sizeof(s), d->best->variant, d->second->variant, m, &x->e);
+	printf("effect:    %s\n", s);
+	printf("           (ratio %.4f, %.2f%% interval [%.4f, %.4f]: reps %d..%d, so each of the %d looks "
+	       "is at alpha %.2f/%d; this is the look at %zu)\n",
+	       x->e.ratio, 100 * (1 - x->e.alpha), x->e.rlo, x->e.rhi, p->min, p->max, p->max - p->min + 1,
+	       p->alpha, p->max - p->min + 1, look);
+	switch (x->verdict) {
+	case SEQ_BETTER:
+		printf("verdict:   better: the interval excludes no difference and the effect is at least "
+		       "%.1f%%\n",
+		       100 * r->min_effect);
+		break;
+	case SEQ_EQUIVALENT:
+		printf("verdict:   equivalent within ±%.1f%%: the whole interval lies inside the margin\n",
+		       100 * r->margin);
+		break;
+	default:
+		if (report_stuck(x, r))
+			printf("verdict:   not decided: the effect lies between the margin (%.1f%%) and the "
+			       "minimum effect (%.1f%%), so no number of repetitions would decide it\n",
+			       100 * r->margin, 100 * r->min_effect);
+		else if (!x->reps_needed)
+			printf("verdict:   not decided yet: over %d repetitions of each would be needed\n",
+			       SEQ_REPS_LIMIT);
+		else if (x->beyond_max)
+			printf("verdict:   not decided yet: about %d repetitions of each would likely decide "
+			       "it, "
+			       "beyond the plan's %d (sweep again with a larger --reps MAX)\n",
+			       x->reps_needed, p->max);
+		else
+			printf("verdict:   not decided yet: about %d repetitions of each would likely decide "
+			       "it "
+			       "(wirelab sweep --resume RUN adds them while the plan allows)\n",
+			       x->reps_needed);
+	}
+}
+
+static int pick_one(struct runs_run *run, long size, long conns, int m, const struct seq_rule *r)
 {
 	const struct runs_metric_info *mi = &runs_metrics[m];
 	struct report_decision d;
+	struct seq_plan p;
 	long ms = 0, mc = 0;
 	char asked[32], got[32];
 
+	report_plan(run, &p);
 	report_nearest(run, size, conns, &ms, &mc);
 	runs_size_str(size, asked, sizeof(asked));
 	runs_size_str(ms, got, sizeof(got));
@@ -41,46 +96,36 @@ static int pick_one(struct runs_run *run, long size, long conns, int m)
 		       "connections\n",
 		       asked, conns, got, mc);
 	printf("metric:   %s (%s is better)\n", mi->label, mi->higher_better ? "higher" : "lower");
-	if (!report_decide(run, ms, mc, m, &d)) {
+	if (!report_decide(run, ms, mc, m, &p, r, &d) || !d.best) {
 		fprintf(stderr, "wirelab pick: no variant has %s at that cell\n", runs_metric_column(m));
 		return 2;
 	}
-	print_cell("best:", d.best, &d.sbest);
+	print_cell("best:", d.best, &d.lbest);
 	if (!d.second) {
 		printf("only one variant was measured there: nothing to compare\n");
 		return 0;
 	}
-	print_cell("runner-up:", d.second, &d.ssecond);
-	printf("margin:    %.1f%% better than the runner-up\n", 100 * d.margin);
-	if (d.apart)
-		printf("verdict:   told apart (Mann-Whitney U=%.1f, p=%.4f %s, alpha %.2f)\n", d.t.u, d.t.p,
-		       d.t.exact ? "exact" : "normal approx.", REPORT_ALPHA);
-	else
-		printf("verdict:   cannot tell apart (Mann-Whitney U=%.1f, p=%.4f %s, alpha %.2f): the "
-		       "measurements do not "
-		       "show which is better\n",
-		       d.t.u, d.t.p, d.t.exact ? "exact" : "normal approx.", REPORT_ALPHA);
-	report_power_note(stdout, d.sbest.n, d.ssecond.n, REPORT_ALPHA);
+	print_cell("runner-up:", d.second, &d.lsecond);
+	print_verdict(&d, m, r, &p);
 	for (size_t i = 0; i < run->ncells; i++) {
 		struct runs_cell *c = &run->cells[i];
-		struct stats_summary s;
+		struct effect_loc l;
 		if (!c->peer || c->size != ms || c->conns != mc)
 			continue;
-		stats_summary(c->v[m], c->n, &s);
-		if (s.n)
-			printf("peer:      %-30s median %.4g [%.4g, %.4g]\n", c->variant, s.median, s.lo,
-			       s.hi);
+		if (!effect_location(c->v[m], c->n, 0.05, &l) && l.n)
+			printf("peer:      %-30s typical %.4g [%.4g, %.4g]\n", c->variant, l.typical, l.lo,
+			       l.hi);
 	}
 	return 0;
 }
 
 int cmd_pick(int argc, char **argv)
 {
-	static const struct option opts[] = {{"size", 1, NULL, 's'},
-					     {"conns", 1, NULL, 'c'},
-					     {"metric", 1, NULL, 'm'},
-					     {"help", 0, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {
+		{"size", 1, NULL, 's'},	  {"conns", 1, NULL, 'c'},	{"metric", 1, NULL, 'm'},
+		{"margin", 1, NULL, 'g'}, {"min-effect", 1, NULL, 'e'}, {"help", 0, NULL, 'h'},
+		{NULL, 0, NULL, 0}};
+	struct seq_rule rule = report_rule_default;
 	long size = -1, conns = -1;
 	int m = RUNS_RPS, o, ret;
 	struct runs_run run;
@@ -110,6 +155,14 @@ int cmd_pick(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 'g':
+		case 'e':
+			if (seq_parse_pct(optarg, o == 'g' ? "--margin" : "--min-effect",
+					  o == 'g' ? &rule.margin : &rule.min_effect, err, sizeof(err))) {
+				fprintf(stderr, "wirelab pick: %s\n", err);
+				return 2;
+			}
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -131,9 +184,9 @@ int cmd_pick(int argc, char **argv)
 		return 2;
 	}
 	if (size >= 0) {
-		ret = pick_one(&run, size, conns, m);
+		ret = pick_one(&run, size, conns, m, &rule);
 	} else {
-		report_decision_table(stdout, &run, m, 0);
+		report_decision_table(stdout, &run, m, &rule, 0);
 		ret = plot_decision_map(&run, m, err, sizeof(err));
 		if (ret)
 			fprintf(stderr, "wirelab pick: decision map: %s\n", err), ret = 2;
