@@ -29,6 +29,7 @@ struct point_result {
 	double rps, mbps;
 	double cpu_us, core_us, syscalls, ctxsw, segs; /* per request; NaN: unknown */
 	uint64_t *sys_counts;			       /* WL_SYS_SLOTS counts in the window, or NULL */
+	uint64_t count_requests; /* requests of the window the counts are of; 0: the timing window's */
 };
 
 /* Always 0: how the point went is r->status and r->reason. A probe that

@@ -20,6 +20,9 @@
 #include "probe.h"
 #include "results_meta.h"
 #include "results_points.h"
+#include "runs.h"
+#include "seq.h"
+#include "sweep_window.h"
 
 _Static_assert(RESULTS_NAXES == VARIANT_NAXES, "points.csv has a column per axis of the variant model");
 
@@ -90,6 +93,8 @@ int sweep_record_point(const struct sweep_opts *o, const struct topo *t, const s
 	size_t nsys = 0;
 	int ret;
 
+	uint64_t counted = r->count_requests ? r->count_requests : w->requests;
+
 	for (int a = 0; a < VARIANT_NAXES; a++)
 		rp.axis[a] = p->variant->value[a];
 	if (r->sys_counts && rp.measured) {
@@ -113,7 +118,7 @@ int sweep_record_point(const struct sweep_opts *o, const struct topo *t, const s
 							     rp.rep,
 							     name ? name : names[nsys],
 							     r->sys_counts[nr],
-							     r->sys_counts[nr] / (double)w->requests};
+							     r->sys_counts[nr] / (double)counted};
 			nsys++;
 		}
 	}
@@ -154,13 +159,23 @@ static void cpu_model(char *buf, size_t len)
 		fclose(f);
 }
 
+static const struct results_cell_stop *stops;
+static size_t nstops;
+
+void sweep_record_cells(const struct results_cell_stop *cells, size_t n)
+{
+	stops = cells;
+	nstops = n;
+}
+
 int sweep_record_run(const struct sweep_opts *o, const struct topo *t, const char *run_id,
 		     const char *cpu_source, const char *probe_note, const char *finished, char *err,
 		     size_t errlen)
 {
 	static char when[32];
 	char commit[128], dirty[8], model[256], cmd[PATH_MAX + 128], wrkv[128];
-	const char *variants[SWEEP_MAX_VARIANTS], *hosts[SWEEP_MAX_HOSTS], **argv;
+	const char *variants[SWEEP_MAX_VARIANTS], *hosts[SWEEP_MAX_HOSTS], **argv,
+		*decide[SWEEP_ADAPT_METRICS];
 	long conns[SWEEP_MAX_CONNS], sizes[SWEEP_MAX_SIZES];
 	struct utsname u;
 	int ret, argc = 0;
@@ -197,6 +212,9 @@ int sweep_record_run(const struct sweep_opts *o, const struct topo *t, const cha
 		conns[i] = o->conns[i];
 	for (int i = 0; i < o->nclient_hosts; i++)
 		hosts[i] = o->client_hosts[i];
+	for (int i = 0; i < o->adapt.nmetrics; i++)
+		decide[i] = runs_metrics[o->adapt.metrics[i]].key;
+	struct seq_plan plan = {o->reps, o->adapt.reps_max, SEQ_ALPHA};
 	struct results_meta m = {
 		.results_format = RUNS_FORMAT,
 		.run_id = run_id,
@@ -227,6 +245,7 @@ int sweep_record_run(const struct sweep_opts *o, const struct topo *t, const cha
 				.duration_s = o->duration,
 				.warmup_s = o->warmup,
 				.reps = o->reps,
+				.reps_max = o->adapt.reps_max,
 				.connection_close = o->conn_close,
 				.topology = topo_names[o->topology],
 				.link_rate = o->link_rate[0] ? o->link_rate : NULL,
@@ -245,7 +264,17 @@ int sweep_record_run(const struct sweep_opts *o, const struct topo *t, const cha
 				.sqpoll = o->sqpoll,
 				.out = o->out,
 				.build = o->build,
+				.baseline = o->adapt.baseline[0] ? o->adapt.baseline : NULL,
+				.decide = decide,
+				.ndecide = o->adapt.nmetrics,
+				.margin = o->adapt.margin,
+				.min_effect = o->adapt.min_effect,
+				.probe_window = sweep_window_names[o->probe_window],
 			},
+		/* pick's look; check against a baseline divides it by BASE's looks too */
+		.look_alpha = seq_look_alpha(&plan),
+		.cells = (struct results_cell_stop *)stops,
+		.ncells = (long)nstops,
 		.argv = argv,
 		.argc = argc,
 	};
