@@ -59,9 +59,9 @@ static int print_table(const char *dir)
 int cmd_demo(int argc, char **argv)
 {
 	char list[512] = "", err[1024], dir[PATH_MAX];
-	const char *args[64] = {"demo",	   "--variants", list,	 "--sizes",	  "1k,64k,1m",
-				"--conns", "1,64",	 "--reps", DEMO_REPS,	  "--duration",
-				"1",	   "--warmup",	 "0.25", "--probe-window", "same"};
+	const char *args[64] = {"demo",	   "--variants", list,	   "--sizes",	     "1k,64k,1m",
+				"--conns", "1,64",	 "--reps", DEMO_REPS,	     "--duration",
+				"1",	   "--warmup",	 "0.25",   "--probe-window", "same"};
 	int n = 15, ret;
 	struct sweep_opts o;
 	double t0 = sweep_now();
