@@ -9,8 +9,9 @@
  * against runner-up, seq_pick) is open on any --decide metric; with
  * --baseline RUN a cell is a variant at a size and concurrency, open while
  * its check against RUN (seq_decide) is. Every look is at alpha / (MAX -
- * MIN + 1) (seq.h), as pick and check read the run afterwards, so stopping
- * at the first decided look keeps the error rate. Decisions are read from
+ * MIN + 1) (seq.h; against a baseline also divided by check's tests and
+ * the baseline's own looks), as pick and check read the run afterwards, so
+ * stopping at the first decided look keeps the error rate. Decisions are read from
  * the run folder at every round: --resume continues from the rows there.
  * Rules: docs/statistics.md.
  */
