@@ -17,13 +17,15 @@
  * those are counted (w->zc_copied, the SIGUSR1 stats line) so that a run
  * can say zero-copy did not happen instead of measuring a copy and calling
  * it zero-copy. */
+/* linux/errqueue.h uses struct timespec without including its header */
+#include <time.h>
+
 #include <errno.h>
 #include <linux/errqueue.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
-#include <time.h> /* linux/errqueue.h needs struct timespec */
 
 #include "conn.h"
 #include "cork.h"

@@ -44,6 +44,7 @@
 struct zc_conn {
 	struct fc_entry *held[ZC_HELD];
 	int head, n;
+	int owed, early; /* notifications announced and not come; come first */
 };
 
 const char *ev_describe_send(void)
@@ -173,33 +174,57 @@ void ur_flush(struct conn *c)
 		queue_body(c, z, big_item(c, big));
 }
 
-static void notified(struct conn *c, int res)
+/* A notification is in flight from its send's first CQE (F_MORE) on, and
+ * the loop takes one off inflight for every CQE. Which of the two comes
+ * first is not something to rely on, so both orders keep inflight above 0
+ * while a CQE of c is still to come: owed counts notifications announced
+ * and not come, early those that came before their announcement. */
+static void notified(struct conn *c, struct zc_conn *z, int res)
 {
-	struct zc_conn *z = c->send_ptr;
-
 	if ((unsigned)res & IORING_NOTIF_USAGE_ZC_COPIED)
 		__atomic_fetch_add(&c->w->zc_copied, 1, __ATOMIC_RELAXED);
-	if (z && z->n)
+	if (z->owed) {
+		z->owed--;
+	} else {
+		z->early++;
+		UR_C(c)->inflight++; /* the loop took one off for a CQE not counted yet */
+	}
+	if (z->n)
 		put_oldest(c, z);
+}
+
+static void announced(struct conn *c, struct zc_conn *z, int sent)
+{
+	if (sent)
+		__atomic_fetch_add(&c->w->zc_sends, 1, __ATOMIC_RELAXED);
+	if (z->early) {
+		z->early--; /* its notification came already: nothing more to wait for */
+		return;
+	}
+	z->owed++;
+	UR_C(c)->inflight++;
 }
 
 void ur_send_done(struct conn *c, int op, int res, unsigned flags)
 {
 	struct ur_conn *uc = UR_C(c);
 
+	struct zc_conn *z = c->send_ptr;
+
 	if (op == UR_SEND_ZC && (flags & IORING_CQE_F_NOTIF)) {
-		notified(c, res); /* not part of the chain */
+		notified(c, z, res); /* not part of the chain */
 		return;
 	}
 	uc->chain_left--;
 	if (op == UR_SEND_ZC) {
-		if (flags & IORING_CQE_F_MORE) {
-			uc->inflight++; /* the notification still comes */
-			__atomic_fetch_add(&c->w->zc_sends, 1, __ATOMIC_RELAXED);
+		/* F_MORE: a notification follows. A SEND_ZC failed before it
+		 * was issued (its link broke: -ECANCELED) has no F_MORE, yet
+		 * the kernel still posts the notification of the buffer it had
+		 * set up at submission (seen on Linux 6.18). */
+		if ((flags & IORING_CQE_F_MORE) || res == -ECANCELED) {
+			announced(c, z, (flags & IORING_CQE_F_MORE) != 0);
 		} else {
-			/* never sent (a broken link, a cancel): no notification
-			 * comes, give back the hold just taken */
-			struct zc_conn *z = c->send_ptr;
+			/* no notification comes: give back the hold just taken */
 			z->n--;
 			fc_put(c->w->fc, z->held[(z->head + z->n) % ZC_HELD]);
 		}

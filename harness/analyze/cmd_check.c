@@ -40,7 +40,8 @@ static void usage(FILE *f)
 		"  within +-margin; else not decided yet. The intervals hold across the runs' --reps looks\n"
 		"  and, unless --per-test, across all the check's tests: alpha is for the whole check.\n"
 		"  Exit 0: nothing regressed; 1: something did; 2: cannot compare.\n"
-		"  Runs from different kernels, CPUs, core counts or topologies: a warning, or exit 2 with "
+		"  Runs from different kernels, CPUs, core counts, topologies or clients: a warning, or exit "
+		"2 with "
 		"--strict.\n"
 		"  --junit FILE, --markdown FILE: the results for CI (JUnit XML, a pull-request summary).\n"
 		"  rules: docs/statistics.md\n");
@@ -92,6 +93,13 @@ static int compare_hosts(const struct runs_run *a, const struct runs_run *b)
 	}
 	if (a->info.cores != b->info.cores && a->info.cores > 0 && b->info.cores > 0) {
 		printf("warning: different core counts: BASE %ld, NEW %ld\n", a->info.cores, b->info.cores);
+		diff++;
+	}
+	/* another client measures other latencies (and may limit req/s) */
+	const char *la = a->info.options.load ? a->info.options.load : "wrk",
+		   *lb = b->info.options.load ? b->info.options.load : "wrk";
+	if (strcmp(la, lb)) {
+		printf("warning: different load generators: BASE --load %s, NEW --load %s\n", la, lb);
 		diff++;
 	}
 	/* an SQPOLL thread changes what a uring row costs: not the same server */

@@ -8,19 +8,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pick.h"
 #include "report.h"
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: wirelab pick RUN [--size S] [--conns C] [--metric rps|cpu|p99|syscalls|...]\n"
-		   "                        [--margin 3%%] [--min-effect 3%%]\n"
-		   "  with --size and --conns: the best variant for that workload (nearest measured cell),\n"
-		   "  the runner-up, the ratio of their typical values with its interval, and the verdict:\n"
-		   "  better (the interval excludes no difference and the effect is at least --min-effect),\n"
-		   "  equivalent (the interval lies within +-margin), or not decided yet (and how many\n"
-		   "  repetitions would likely decide it). Intervals hold across the run's --reps looks.\n"
-		   "  without: the decision table and RUN/plots/decision_METRIC.svg. Sizes: 4096, 4K, 1M.\n"
-		   "  rules: docs/statistics.md\n");
+	fprintf(f,
+		"usage: wirelab pick RUN [--size S | --workload MIX] [--conns C] [--metric rps|cpu|p99|...]\n"
+		"                        [--margin 3%%] [--min-effect 3%%]\n"
+		"       wirelab pick RUN --slo p99=2ms[,p99.9=10ms] [--size S | --workload MIX] [--conns C]\n"
+		"  with --size and --conns: the best variant for that workload (nearest measured cell),\n"
+		"  the runner-up, the ratio of their typical values with its interval, and the verdict:\n"
+		"  better (the interval excludes no difference and the effect is at least --min-effect),\n"
+		"  equivalent (the interval lies within +-margin), or not decided yet (and how many\n"
+		"  repetitions would likely decide it). Intervals hold across the run's --reps looks.\n"
+		"  --workload MIX: the same for a workload mix (its name, as points.csv has it).\n"
+		"  without: the decision table and RUN/plots/decision_METRIC.svg. Sizes: 4096, 4K, 1M.\n"
+		"  --slo: from open mode's rates (sweep --load open), per cell the variant that\n"
+		"  sustains the highest rate with every objective met (corrected latency, the typical\n"
+		"  of the repetitions, at that rate and every lower one), the runner-up and how far\n"
+		"  apart (ratio of achieved rates with its 95%% interval).\n"
+		"  rules: docs/statistics.md\n");
 }
 
 static void print_cell(const char *what, const struct runs_cell *c, const struct effect_loc *l)
@@ -77,7 +85,8 @@ static void print_verdict(const struct report_decision *d, int m, const struct s
 	}
 }
 
-static int pick_one(struct runs_run *run, long size, long conns, int m, const struct seq_rule *r)
+static int pick_one(struct runs_run *run, const char *mix, long size, long conns, int m,
+		    const struct seq_rule *r)
 {
 	const struct runs_metric_info *mi = &runs_metrics[m];
 	struct report_decision d;
@@ -86,17 +95,26 @@ static int pick_one(struct runs_run *run, long size, long conns, int m, const st
 	char asked[32], got[32];
 
 	report_plan(run, &p);
-	report_nearest(run, size, conns, &ms, &mc);
+	if (mix) {
+		/* a workload mix in closed loop: that mix at exactly that concurrency */
+		ms = -1, mc = conns;
+		printf("workload: mix %s, %ld connections\n", mix, conns);
+	} else
+		report_nearest(run, size, conns, &ms, &mc);
 	runs_size_str(size, asked, sizeof(asked));
 	runs_size_str(ms, got, sizeof(got));
-	if (ms == size && mc == conns)
+	if (mix)
+		;
+	else if (ms == size && mc == conns)
 		printf("workload: %s files, %ld connections (measured)\n", got, mc);
 	else
 		printf("workload: asked %s files, %ld connections; nearest measured cell used: %s, %ld "
 		       "connections\n",
 		       asked, conns, got, mc);
 	printf("metric:   %s (%s is better)\n", mi->label, mi->higher_better ? "higher" : "lower");
-	if (!report_decide(run, ms, mc, m, &p, r, &d) || !d.best) {
+	if (!(mix ? report_decide_mix(run, mix, mc, m, &p, r, &d)
+		  : report_decide(run, ms, mc, m, &p, r, &d)) ||
+	    !d.best) {
 		fprintf(stderr, "wirelab pick: no variant has %s at that cell\n", runs_metric_column(m));
 		return 2;
 	}
@@ -107,10 +125,12 @@ static int pick_one(struct runs_run *run, long size, long conns, int m, const st
 	}
 	print_cell("runner-up:", d.second, &d.lsecond);
 	print_verdict(&d, m, r, &p);
-	for (size_t i = 0; i < run->ncells; i++) {
-		struct runs_cell *c = &run->cells[i];
+	/* the peers measured at the same cell (a mix's: its closed-loop cells) */
+	for (size_t i = 0; i < (mix ? run->nload_cells : run->ncells); i++) {
+		struct runs_cell *c = mix ? &run->load_cells[i] : &run->cells[i];
 		struct effect_loc l;
-		if (!c->peer || c->size != ms || c->conns != mc)
+		if (!c->peer || c->conns != mc ||
+		    (mix ? *c->rate || strcmp(c->workload, mix) : c->size != ms))
 			continue;
 		if (!effect_location(c->v[m], c->n, 0.05, &l) && l.n)
 			printf("peer:      %-30s typical %.4g [%.4g, %.4g]\n", c->variant, l.typical, l.lo,
@@ -122,17 +142,28 @@ static int pick_one(struct runs_run *run, long size, long conns, int m, const st
 int cmd_pick(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"size", 1, NULL, 's'},	  {"conns", 1, NULL, 'c'},	{"metric", 1, NULL, 'm'},
-		{"margin", 1, NULL, 'g'}, {"min-effect", 1, NULL, 'e'}, {"help", 0, NULL, 'h'},
-		{NULL, 0, NULL, 0}};
+		{"size", 1, NULL, 's'},	      {"conns", 1, NULL, 'c'}, {"metric", 1, NULL, 'm'},
+		{"workload", 1, NULL, 'w'},   {"slo", 1, NULL, 'o'},   {"margin", 1, NULL, 'g'},
+		{"min-effect", 1, NULL, 'e'}, {"help", 0, NULL, 'h'},  {NULL, 0, NULL, 0}};
 	struct seq_rule rule = report_rule_default;
 	long size = -1, conns = -1;
-	int m = RUNS_RPS, o, ret;
+	int m = RUNS_RPS, o, ret, nobj = 0;
+	const char *mix = NULL;
+	struct pick_objective obj[PICK_MAX_OBJECTIVES];
 	struct runs_run run;
 	char err[1024], *end;
 
-	while ((o = getopt_long(argc, argv, "s:c:m:h", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "s:c:m:w:o:h", opts, NULL)) != -1) {
 		switch (o) {
+		case 'w':
+			mix = optarg;
+			break;
+		case 'o':
+			if ((nobj = pick_slo_parse(optarg, obj, PICK_MAX_OBJECTIVES, err, sizeof(err))) < 0) {
+				fprintf(stderr, "wirelab pick: %s\n", err);
+				return 2;
+			}
+			break;
 		case 's':
 			if (runs_parse_size(optarg, &size)) {
 				fprintf(stderr, "wirelab pick: --size '%s' is not a size (4096, 4K, 1M)\n",
@@ -171,8 +202,26 @@ int cmd_pick(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (optind + 1 != argc || (size < 0) != (conns < 0)) {
-		if (optind + 1 == argc)
+	if (optind + 1 == argc && mix && size >= 0) {
+		fprintf(stderr, "wirelab pick: --size or --workload, not both\n");
+		return 2;
+	}
+	if (optind + 1 == argc && (nobj || (mix && conns > 0))) {
+		/* --slo (any cell, or those named), or a mix at a concurrency */
+		ret = runs_load(argv[optind], &run, err, sizeof(err));
+		if (ret) {
+			fprintf(stderr, "wirelab pick: %s\n", err);
+			return 2;
+		}
+		ret = nobj ? pick_slo(&run, obj, nobj, mix, size, conns)
+			   : pick_one(&run, mix, -1, conns, m, &rule);
+		runs_free(&run);
+		return ret;
+	}
+	if (optind + 1 != argc || (size < 0) != (conns < 0) || mix) {
+		if (optind + 1 == argc && mix)
+			fprintf(stderr, "wirelab pick: --workload needs --conns (or --slo)\n");
+		else if (optind + 1 == argc)
 			fprintf(stderr, "wirelab pick: give both --size and --conns, or neither (for the "
 					"whole table)\n");
 		usage(stderr);
@@ -184,7 +233,7 @@ int cmd_pick(int argc, char **argv)
 		return 2;
 	}
 	if (size >= 0) {
-		ret = pick_one(&run, size, conns, m, &rule);
+		ret = pick_one(&run, NULL, size, conns, m, &rule);
 	} else {
 		report_decision_table(stdout, &run, m, &rule, 0);
 		ret = plot_decision_map(&run, m, err, sizeof(err));

@@ -18,6 +18,13 @@ static const struct effect_words words[RUNS_NMETRICS] = {
 	[RUNS_P999] = {"has a", "higher", "lower", "p99.9 latency"},
 	[RUNS_CTXSW] = {"makes", "more", "fewer", "context switches per request"},
 	[RUNS_SEGS] = {"sends", "more", "fewer", "TCP segments per request"},
+	[RUNS_ACHIEVED] = {"sustains", "more", "fewer", "requests per second"},
+	[RUNS_OFFERED] = {"was offered", "more", "fewer", "requests per second"},
+	[RUNS_P90] = {"has a", "higher", "lower", "p90 latency"},
+	[RUNS_P9999] = {"has a", "higher", "lower", "p99.99 latency"},
+	[RUNS_MAX] = {"has a", "higher", "lower", "maximum latency"},
+	[RUNS_CLIENT_CPU] = {"costs the client", "more", "less", "CPU per request"},
+	[RUNS_U99] = {"has a", "higher", "lower", "uncorrected p99 latency"},
 };
 
 const struct effect_words *effect_words_of(int m)

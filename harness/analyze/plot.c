@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "plot_gp.h"
+#include "plot_load.h"
 #include "report.h"
 
 struct plot_ctx {
@@ -347,6 +348,9 @@ int plot_run(const struct runs_run *run, char *err, size_t errlen)
 	for (int s = 0; s < p.ns; s++)
 		if ((ret = plot_one(&p, RUNS_P99, 0, p.sizes[s], err, errlen)))
 			goto cleanup;
+	/* open mode's rates: latency against achieved throughput */
+	if ((ret = plot_load_curves(run, p.dir, p.index, err, errlen)))
+		goto cleanup;
 	snprintf(path, sizeof(path), "%s/plots.json", p.dir);
 	if (json_dump_file(p.index, path, JSON_INDENT(1))) {
 		snprintf(err, errlen, "%s: cannot write", path);

@@ -21,6 +21,25 @@ const char *plot_color(int i)
 	return palette[i % (int)(sizeof(palette) / sizeof(palette[0]))];
 }
 
+int plot_open_files(const char *dir, const char *name, FILE **dat, FILE **gp, char *err, size_t errlen)
+{
+	char path[PATH_MAX + 256];
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/%s.dat", dir, name);
+	*dat = fopen(path, "w");
+	snprintf(path, sizeof(path), "%s/%s.gp", dir, name);
+	*gp = *dat ? fopen(path, "w") : NULL;
+	if (*dat && *gp)
+		return 0;
+	ret = -errno;
+	snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+	if (*dat)
+		fclose(*dat);
+	*dat = *gp = NULL;
+	return ret;
+}
+
 void plot_quote(FILE *f, const char *s)
 {
 	fputc('"', f);

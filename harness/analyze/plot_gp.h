@@ -16,6 +16,9 @@ void plot_end(FILE *f, const char *dir, const char *name);
 void plot_size_tics(FILE *f, const char *axis, const long *sizes, int n);
 /* Run gnuplot on RUN/plots/name.gp; 0 or -EIO with err written. */
 int plot_gnuplot(const char *dir, const char *name, char *err, size_t errlen);
+/* dir/name.dat and dir/name.gp opened for writing; 0, or -errno with err
+ * written and neither left open. */
+int plot_open_files(const char *dir, const char *name, FILE **dat, FILE **gp, char *err, size_t errlen);
 /* Quote s for a gnuplot double-quoted string. */
 void plot_quote(FILE *f, const char *s);
 #endif

@@ -15,13 +15,15 @@ int plot_decision_map(const struct runs_run *run, int m, char *err, size_t errle
 {
 	const struct runs_metric_info *mi = &runs_metrics[m];
 	char dir[PATH_MAX], path[PATH_MAX + 256], name[64], title[512];
-	const char **vars = NULL;
-	long *sizes = NULL, *conns = NULL;
+	const char **vars = NULL, **mixes = NULL;
+	long *sizes = NULL, *conns = NULL, *mconns = NULL;
 	FILE *dat = NULL, *gp = NULL;
 	int *used = NULL, ret = -ENOMEM;
 	int nv = runs_variants(run, &vars), ns = runs_sizes(run, &sizes), nc = runs_conns(run, &conns);
+	/* workload mixes (closed loop) are columns after the sizes */
+	int nm = runs_workloads(run, &mixes, &mconns), nx = ns;
 
-	if (nv < 0 || ns < 0 || nc < 0 || !(used = calloc(nv + 1, sizeof(*used)))) {
+	if (nv < 0 || ns < 0 || nc < 0 || nm < 0 || !(used = calloc(nv + 1, sizeof(*used)))) {
 		snprintf(err, errlen, "out of memory");
 		goto cleanup;
 	}
@@ -41,15 +43,39 @@ int plot_decision_map(const struct runs_run *run, int m, char *err, size_t errle
 		snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
 		goto cleanup;
 	}
-	/* x = size index, y = conns index, colour slot, cell label */
+	/* a mix's concurrencies are rows too */
+	for (int i = 0; i < nm; i++) {
+		int j;
+		for (j = 0; j < nc && conns[j] != mconns[i]; j++)
+			;
+		if (j == nc) {
+			long *nconns = realloc(conns, (nc + 1) * sizeof(*nconns));
+			if (!nconns)
+				goto cleanup;
+			conns = nconns;
+			for (j = nc++; j > 0 && conns[j - 1] > mconns[i]; j--)
+				conns[j] = conns[j - 1];
+			conns[j] = mconns[i];
+		}
+	}
+	for (int i = 0; i < nm; i++) {
+		int k;
+		for (k = 0; k < i && strcmp(mixes[k], mixes[i]); k++)
+			;
+		if (k == i)
+			mixes[nx++ - ns] = mixes[i];
+	}
+	/* x = size (then mix) index, y = conns index, colour slot, cell label */
 	int cells = 0;
 	struct seq_plan plan;
 	report_plan(run, &plan);
-	for (int i = 0; i < ns; i++)
+	for (int i = 0; i < nx; i++)
 		for (int j = 0; j < nc; j++) {
 			struct report_decision d;
 			int k;
-			if (!report_decide(run, sizes[i], conns[j], m, &plan, NULL, &d) || !d.best)
+			if (!(i < ns ? report_decide(run, sizes[i], conns[j], m, &plan, NULL, &d)
+				     : report_decide_mix(run, mixes[i - ns], conns[j], m, &plan, NULL, &d)) ||
+			    !d.best)
 				continue;
 			for (k = 0; k < nv && strcmp(vars[k], d.best->variant); k++)
 				;
@@ -85,12 +111,16 @@ int plot_decision_map(const struct runs_run *run, int m, char *err, size_t errle
 		 mi->label, mi->higher_better ? "higher" : "lower");
 	fprintf(gp, "set title ");
 	plot_quote(gp, title);
-	fprintf(gp, " enhanced\nset xlabel 'file size'\nset ylabel 'concurrent connections'\nunset grid\n");
-	fprintf(gp, "set xrange [-0.5:%d.5]\nset yrange [-0.5:%d.5]\n", ns - 1, nc - 1);
+	fprintf(gp, " enhanced\nset xlabel '%s'\nset ylabel 'concurrent connections'\nunset grid\n",
+		nm ? "file size or workload mix" : "file size");
+	fprintf(gp, "set xrange [-0.5:%d.5]\nset yrange [-0.5:%d.5]\n", nx - 1, nc - 1);
 	fprintf(gp, "set xtics (");
-	for (int i = 0; i < ns; i++) {
-		char s[32];
-		runs_size_str(sizes[i], s, sizeof(s));
+	for (int i = 0; i < nx; i++) {
+		char s[80];
+		if (i < ns)
+			runs_size_str(sizes[i], s, sizeof(s));
+		else
+			snprintf(s, sizeof(s), "mix %s", mixes[i - ns]);
 		fprintf(gp, "%s\"%s\" %d", i ? ", " : "", s, i);
 	}
 	fprintf(gp, ")\nset ytics (");
@@ -127,5 +157,7 @@ cleanup:
 	free(vars);
 	free(sizes);
 	free(conns);
+	free(mixes);
+	free(mconns);
 	return ret;
 }

@@ -43,6 +43,18 @@ struct report_decision {
  * with data there (0: none). */
 int report_decide(const struct runs_run *run, long size, long conns, int m, const struct seq_plan *p,
 		  const struct seq_rule *r, struct report_decision *d);
+/* The same for a workload mix measured in closed loop (a load cell). */
+int report_decide_mix(const struct runs_run *run, const char *workload, long conns, int m,
+		      const struct seq_plan *p, const struct seq_rule *r, struct report_decision *d);
+/* The same at one of open mode's rates (rate as points.csv has it) of a
+ * mix, or of a file size when workload is "". */
+int report_decide_rate(const struct runs_run *run, const char *workload, long size, long conns,
+		       const char *rate, int m, const struct seq_plan *p, const struct seq_rule *r,
+		       struct report_decision *d);
+/* The same among cells[0..n) that keep(cell, arg) accepts. */
+int report_decide_among(const struct runs_cell *cells, size_t n,
+			int (*keep)(const struct runs_cell *, const void *), const void *arg, int m,
+			const struct seq_plan *p, const struct seq_rule *r, struct report_decision *d);
 /* Whether an open decision is open for good: the effect lies between the
  * margin and a larger minimum effect, so neither verdict can be reached
  * (rather than more than SEQ_REPS_LIMIT repetitions being needed). */
@@ -66,6 +78,8 @@ void report_syscalls_html(FILE *f, const struct runs_run *run);
 /* The medians table of `wirelab table` (req/s, MB/s, p99, CPU, core time,
  * syscalls per request per cell), then the run's notes; 0 or -ENOMEM. */
 int report_table(FILE *f, const struct runs_run *run);
+/* Its rows of open mode's rates and workload mixes (report_table_load.c). */
+int report_table_load(FILE *f, const struct runs_run *run);
 
 /* Draw RUN/plots/ (every plot, the decision maps included) and write
  * RUN/report.html. Returns 0, or -errno with a message on stderr. */

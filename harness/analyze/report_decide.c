@@ -64,12 +64,67 @@ size_t report_check_tests(const struct runs_run *base, const struct runs_run *ne
 	return t;
 }
 
+struct cell_key {
+	const char *workload, *rate;
+	long size, conns;
+};
+
+static int plain_cell(const struct runs_cell *c, const void *arg)
+{
+	const struct cell_key *k = arg;
+
+	return c->size == k->size && c->conns == k->conns;
+}
+
+/* a workload mix in closed loop (its open-mode rates are pick --slo's) */
+static int mix_cell(const struct runs_cell *c, const void *arg)
+{
+	const struct cell_key *k = arg;
+
+	return c->conns == k->conns && !*c->rate && !strcmp(c->workload, k->workload);
+}
+
+/* one of open mode's rates of a mix, or of a size (workload "") */
+static int rate_cell(const struct runs_cell *c, const void *arg)
+{
+	const struct cell_key *k = arg;
+
+	return c->conns == k->conns && !strcmp(c->rate, k->rate) && !strcmp(c->workload, k->workload) &&
+	       (*c->workload || c->size == k->size);
+}
+
 int report_decide(const struct runs_run *run, long size, long conns, int m, const struct seq_plan *p,
 		  const struct seq_rule *r, struct report_decision *d)
 {
-	const struct runs_cell **cells = calloc(run->ncells + 1, sizeof(*cells));
-	const double **v = calloc(run->ncells + 1, sizeof(*v));
-	size_t *n = calloc(run->ncells + 1, sizeof(*n)), k = 0;
+	struct cell_key k = {"", "", size, conns};
+
+	return report_decide_among(run->cells, run->ncells, plain_cell, &k, m, p, r, d);
+}
+
+int report_decide_mix(const struct runs_run *run, const char *workload, long conns, int m,
+		      const struct seq_plan *p, const struct seq_rule *r, struct report_decision *d)
+{
+	struct cell_key k = {workload, "", 0, conns};
+
+	return report_decide_among(run->load_cells, run->nload_cells, mix_cell, &k, m, p, r, d);
+}
+
+int report_decide_rate(const struct runs_run *run, const char *workload, long size, long conns,
+		       const char *rate, int m, const struct seq_plan *p, const struct seq_rule *r,
+		       struct report_decision *d)
+{
+	struct cell_key k = {workload, rate, size, conns};
+
+	return report_decide_among(run->load_cells, run->nload_cells, rate_cell, &k, m, p, r, d);
+}
+
+int report_decide_among(const struct runs_cell *all, size_t nall,
+			int (*keep)(const struct runs_cell *, const void *), const void *arg, int m,
+			const struct seq_plan *p, const struct seq_rule *r, struct report_decision *d)
+{
+	const struct runs_cell **cells = calloc(nall + 1, sizeof(*cells));
+	const double **v = calloc(nall + 1, sizeof(*v));
+	size_t *n = calloc(nall + 1, sizeof(*n)), k = 0;
 	int hb = runs_metrics[m].higher_better;
 	struct seq_pick pk;
 
@@ -77,9 +132,9 @@ int report_decide(const struct runs_run *run, long size, long conns, int m, cons
 	d->d.verdict = SEQ_NODATA;
 	if (!cells || !v || !n)
 		goto cleanup;
-	for (size_t i = 0; i < run->ncells; i++) {
-		const struct runs_cell *c = &run->cells[i];
-		if (c->peer || c->size != size || c->conns != conns || !values(c, m))
+	for (size_t i = 0; i < nall; i++) {
+		const struct runs_cell *c = &all[i];
+		if (c->peer || !keep(c, arg) || !values(c, m))
 			continue;
 		cells[k] = c;
 		v[k] = c->v[m];
@@ -208,8 +263,10 @@ static void table_row(FILE *f, const char *sz, long conns, int m, const struct r
 
 void report_decision_table(FILE *f, const struct runs_run *run, int m, const struct seq_rule *r, int html)
 {
-	long *sizes = NULL, *conns = NULL;
+	long *sizes = NULL, *conns = NULL, *mconns = NULL;
+	const char **mixes = NULL;
 	int ns = runs_sizes(run, &sizes), nc = runs_conns(run, &conns);
+	int nm = runs_workloads(run, &mixes, &mconns);
 	const struct runs_metric_info *mi = &runs_metrics[m];
 	struct seq_plan p;
 
@@ -231,16 +288,25 @@ void report_decision_table(FILE *f, const struct runs_run *run, int m, const str
 			mi->label, mi->higher_better ? "higher" : "lower", 100 * (1 - seq_look_alpha(&p)),
 			p.min, p.max, p.alpha, 100 * r->margin, 100 * r->min_effect, "size", "conns", "best",
 			"runner-up", "best against runner-up", "verdict");
-	for (int i = 0; i < ns; i++)
-		for (int j = 0; j < nc; j++) {
+	/* the sizes, then the workload mixes (closed loop): a mix is a cell too */
+	for (int i = 0; i < ns + (nm > 0 ? nm : 0); i++)
+		for (int j = 0; j < (i < ns ? nc : 1); j++) {
 			struct report_decision d;
-			char sz[32];
-			runs_size_str(sizes[i], sz, sizeof(sz));
-			if (report_decide(run, sizes[i], conns[j], m, &p, r, &d) && d.best)
-				table_row(f, sz, conns[j], m, &d, r, &p, html);
+			char sz[80];
+			long cc = i < ns ? conns[j] : mconns[i - ns];
+			if (i < ns)
+				runs_size_str(sizes[i], sz, sizeof(sz));
+			else
+				snprintf(sz, sizeof(sz), "mix %s", mixes[i - ns]);
+			if ((i < ns ? report_decide(run, sizes[i], cc, m, &p, r, &d)
+				    : report_decide_mix(run, mixes[i - ns], cc, m, &p, r, &d)) &&
+			    d.best)
+				table_row(f, sz, cc, m, &d, r, &p, html);
 		}
 	if (html)
 		fprintf(f, "</table>\n");
 	free(sizes);
 	free(conns);
+	free(mixes);
+	free(mconns);
 }

@@ -52,6 +52,8 @@ int report_table(FILE *f, const struct runs_run *run)
 					cell_num(f, median_of(cell, cols[k][0]), cols[k][1]);
 				fprintf(f, "%s\n", cell->client_bound ? "  client-bound" : "");
 			}
+	if ((ret = report_table_load(f, run)))
+		goto cleanup;
 	/* skipped variants once each, not once per point */
 	for (size_t i = 0; i < run->nnotes; i++) {
 		int dup = 0;

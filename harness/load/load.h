@@ -53,6 +53,7 @@ struct load_cfg {
 	const char *verify_dir;
 	const char *workload;
 	const char *make_docroot;
+	bool describe; /* --describe: say what a --workload holds and exit */
 	bool json, interval, conn_close, tls_resume, copy;
 	int tls_version; /* 0: 1.2 or 1.3, else 12 or 13 */
 	double warmup_s, timeout_s;

@@ -5,6 +5,8 @@
  * answered), 2 for bad input.
  */
 #include <errno.h>
+#include <jansson.h>
+#include <math.h>
 #include <netdb.h>
 #include <poll.h>
 #include <signal.h>
@@ -56,6 +58,34 @@ static void raise_nofile(int need)
 	setrlimit(RLIMIT_NOFILE, &rl);
 }
 
+/* --describe: what a workload holds, for the sweep (which names a mix and
+ * gives its mean size) and for people checking a file before a run */
+static int describe(const struct load_cfg *cfg)
+{
+	struct load_mix m;
+	double wsum = 0, bsum = 0;
+	uint64_t bytes = 0;
+
+	if (load_mix_read(cfg->workload, cfg->seed, &m))
+		return LOAD_EXIT_USAGE;
+	for (size_t i = 0; i < m.nfiles; i++) {
+		wsum += (double)m.files[i].weight;
+		bsum += (double)m.files[i].weight * (double)m.files[i].size;
+		bytes += m.files[i].size;
+	}
+	json_t *o =
+		json_pack("{s:s,s:I,s:I,s:f,s:o}", "workload", cfg->workload, "files", (json_int_t)m.nfiles,
+			  "bytes", (json_int_t)bytes, "mean_body_bytes", wsum > 0 ? round(bsum / wsum) : 0.0,
+			  "requests_per_connection", m.nrpc ? json_string("from the log") : json_null());
+	char *text = o ? json_dumps(o, JSON_PRESERVE_ORDER) : NULL;
+	if (text)
+		puts(text);
+	free(text);
+	json_decref(o);
+	load_mix_free(&m);
+	return fflush(stdout) ? LOAD_EXIT_FAIL : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct load_cfg cfg;
@@ -68,6 +98,8 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (cfg.nmerge)
 		return load_merge_main(&cfg);
+	if (cfg.describe)
+		return describe(&cfg);
 	if (cfg.make_docroot) {
 		struct load_mix m;
 		if (load_mix_read(cfg.workload, cfg.seed, &m))

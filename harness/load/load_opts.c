@@ -20,6 +20,7 @@ static void usage(FILE *f)
 		"         [--duration S | --requests N] [--arrivals uniform|poisson] [--pipeline D]\n"
 		"         [--verify DIR] [--json] [options] URL...\n"
 		"       " LOAD_PROG " --make-docroot DIR --workload FILE [--seed N]\n"
+		"       " LOAD_PROG " --describe --workload FILE [--seed N]\n"
 		"       " LOAD_PROG " --merge FILE...\n"
 		"\n"
 		"An HTTP/1.1 load generator: closed loop (like wrk) or open loop at a rate, with\n"
@@ -40,6 +41,7 @@ static void usage(FILE *f)
 		"  --timeout S           a response not complete after S is an error (default 2 s)\n"
 		"  --workload FILE       a mix of sizes (docs/load.md); the URL gives the server\n"
 		"  --make-docroot DIR    write the files a --workload needs into DIR and exit\n"
+		"  --describe            check a --workload and print what it holds (JSON), and exit\n"
 		"  --seed N              the seed of URL picks, Poisson gaps and docroot files (default 1)\n"
 		"  --verify DIR          check every body against the file under DIR\n"
 		"  --copy                read bodies into user space (default: the kernel discards\n"
@@ -178,6 +180,7 @@ enum {
 	O_DOCROOT,
 	O_COPY,
 	O_MERGE,
+	O_DESCRIBE,
 	O_HELP,
 	O_VERSION,
 };
@@ -204,6 +207,7 @@ static const struct option opts[] = {
 	{"make-docroot", required_argument, 0, O_DOCROOT},
 	{"copy", no_argument, 0, O_COPY},
 	{"merge", no_argument, 0, O_MERGE},
+	{"describe", no_argument, 0, O_DESCRIBE},
 	{"help", no_argument, 0, O_HELP},
 	{"version", no_argument, 0, O_VERSION},
 	{0, 0, 0, 0},
@@ -323,6 +327,9 @@ int load_opts_parse(int argc, char **argv, struct load_cfg *c)
 		case O_MERGE:
 			merge = true;
 			break;
+		case O_DESCRIBE:
+			c->describe = true;
+			break;
 		case O_HELP:
 			usage(stdout);
 			exit(0);
@@ -359,9 +366,10 @@ int load_opts_parse(int argc, char **argv, struct load_cfg *c)
 		}
 		return 0;
 	}
-	if (c->make_docroot) {
+	if (c->make_docroot || c->describe) {
 		if (!c->workload) {
-			fprintf(stderr, LOAD_PROG ": --make-docroot needs --workload FILE\n");
+			fprintf(stderr, LOAD_PROG ": %s needs --workload FILE\n",
+				c->describe ? "--describe" : "--make-docroot");
 			return -EINVAL;
 		}
 		return 0;

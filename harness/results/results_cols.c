@@ -16,7 +16,10 @@ _Static_assert(RESULTS_NAXES == VARIANT_NAXES,
 
 #define P(field) offsetof(struct results_point, field)
 #define WRK	 "wrk"
-#define PROBES	 "BPF probes; empty with --no-probes or where they cannot load"
+/* the figures both load generators give */
+#define CLIENT	"wrk, or wirelab-load's JSON (--load closed or open)"
+#define LOADGEN "wirelab-load's JSON (--load closed or open); empty for wrk"
+#define PROBES	"BPF probes; empty with --no-probes or where they cannot load"
 
 const struct results_col results_point_cols[RP_NCOLS] = {
 	[RP_VARIANT] = {"variant", "",
@@ -32,42 +35,89 @@ const struct results_col results_point_cols[RP_NCOLS] = {
 		    RES_TEXT, 0, P(axis[3]), 0},
 	[RP_TOPOLOGY] = {"topology", "", "where the window ran: loopback, netns, ssh or vm", "--topology",
 			 RES_TEXT, 0, P(topology), 0},
-	[RP_SIZE] = {"size_bytes", "bytes", "the size of the file every request fetched", "--sizes", RES_INT,
-		     0, P(size), 0},
-	[RP_CONNS] = {"conns", "connections", "concurrent connections wrk kept open", "--conns", RES_INT, 0,
-		      P(conns), 0},
-	[RP_THREADS] = {"threads", "threads", "wrk threads (--threads, never more than conns)", "--threads",
-			RES_INT, 0, P(threads), 0},
+	[RP_LOAD] = {"load", "",
+		     "the load generator and its loop: wrk; closed (wirelab-load, closed loop); open "
+		     "(wirelab-load at a fixed rate). Format 1 rows are wrk's",
+		     "--load (open mode's capacity windows are closed)", RES_TEXT, 0, P(load), 0},
+	[RP_SIZE] = {"size_bytes", "bytes",
+		     "the size of the file every request fetched; for a workload mix, the mean body size of "
+		     "its requests (by weight)",
+		     "--sizes, --workload", RES_INT, 0, P(size), 0},
+	[RP_WORKLOAD] = {"workload", "",
+			 "empty: every request fetched one file of size_bytes; else the name of the "
+			 "workload mix (its file's name without the extension), a cell like a size",
+			 "--workload", RES_TEXT, 0, P(workload), 0},
+	[RP_CONNS] = {"conns", "connections", "concurrent connections the client kept open", "--conns",
+		      RES_INT, 0, P(conns), 0},
+	[RP_RATE] = {"rate", "",
+		     "open mode: the rate as asked, requests/s (20000) or a share of the cell's closed-mode "
+		     "capacity (50%), a cell axis like conns; empty in closed loop",
+		     "--rates", RES_TEXT, 0, P(rate), 0},
+	[RP_THREADS] = {"threads", "threads",
+			"client threads per client host: wrk's (--threads), or wirelab-load's (one per "
+			"--client-cpus CPU); never more than conns",
+			"--threads, --client-cpus", RES_INT, 0, P(threads), 0},
 	[RP_SERVER_THREADS] = {"server_threads", "threads", "server loop threads, one per server CPU",
 			       "--server-cpus", RES_INT, 0, P(server_threads), 0},
 	[RP_CONN_CLOSE] = {"connection_close", "0 or 1", "1: a new connection per request",
 			   "--connection-close", RES_INT, 0, P(connection_close), 0},
 	[RP_REP] = {"rep", "", "the repetition, from 1", "--reps", RES_INT, 0, P(rep), 0},
-	[RP_DURATION] = {"duration_s", "s", "the measured window as wrk timed it", WRK, RES_REAL, 3,
+	[RP_DURATION] = {"duration_s", "s", "the measured window as the client timed it", CLIENT, RES_REAL, 3,
 			 P(duration_s), 1},
 	[RP_REQUESTS] = {"requests", "requests",
-			 "requests wrk completed in the window; every per-request "
-			 "figure divides by it",
-			 WRK, RES_COUNT, 0, P(requests), 1},
-	[RP_BYTES] = {"bytes", "bytes", "response bytes wrk read, headers included", WRK, RES_COUNT, 0,
-		      P(bytes), 1},
-	[RP_RPS] = {"rps", "requests/s", "requests / duration_s", WRK, RES_REAL, 1, P(rps), 1},
-	[RP_MBPS] = {"mbytes_per_s", "MB/s", "bytes / duration_s / 10^6", WRK, RES_REAL, 3, P(mbytes_per_s),
-		     1},
-	[RP_P50] = {"lat_p50_us", "µs", "median latency (ssh: weighted by requests over the client hosts)",
-		    WRK, RES_REAL, 0, P(lat_p50_us), 1},
-	[RP_P99] = {"lat_p99_us", "µs", "99th percentile latency (ssh: the worst host's)", WRK, RES_REAL, 0,
-		    P(lat_p99_us), 1},
-	[RP_P999] = {"lat_p999_us", "µs", "99.9th percentile latency (ssh: the worst host's)", WRK, RES_REAL,
-		     0, P(lat_p999_us), 1},
-	[RP_MEAN] = {"lat_mean_us", "µs", "mean latency (ssh: weighted by requests)", WRK, RES_REAL, 1,
-		     P(lat_mean_us), 1},
-	[RP_MAX] = {"lat_max_us", "µs", "the slowest request (ssh: the worst host's)", WRK, RES_REAL, 0,
-		    P(lat_max_us), 1},
+			 "requests completed (wirelab-load: those meant to be sent in the window, answered "
+			 "in it or in the drain after it); every per-request figure divides by it",
+			 CLIENT, RES_COUNT, 0, P(requests), 1},
+	[RP_BYTES] = {"bytes", "bytes", "response bytes the client read, headers included", CLIENT, RES_COUNT,
+		      0, P(bytes), 1},
+	[RP_RPS] = {"rps", "requests/s", "requests / duration_s", CLIENT, RES_REAL, 1, P(rps), 1},
+	[RP_MBPS] = {"mbytes_per_s", "MB/s", "bytes / duration_s / 10^6", CLIENT, RES_REAL, 3,
+		     P(mbytes_per_s), 1},
+	[RP_OFFERED] = {"offered_rps", "requests/s",
+			"open mode: the rate the schedule offered in the window (all client hosts); "
+			"empty in closed loop",
+			LOADGEN, RES_REAL, 1, P(offered_rps), 1},
+	[RP_ACHIEVED] = {"achieved_rps", "requests/s",
+			 "answers that arrived within the window / duration_s (wrk: rps); below 98% of "
+			 "offered_rps the row is rate-missed",
+			 CLIENT, RES_REAL, 1, P(achieved_rps), 1},
+	[RP_P50] = {"lat_p50_us", "µs",
+		    "median latency; open mode: corrected, from each request's intended send time (wrk "
+		    "under ssh: weighted by requests over the hosts; wirelab-load: the hosts' histograms "
+		    "merged exactly)",
+		    CLIENT, RES_REAL, 0, P(lat_p50_us), 1},
+	[RP_P90] = {"lat_p90_us", "µs", "90th percentile latency, corrected", LOADGEN, RES_REAL, 0,
+		    P(lat_p90_us), 1},
+	[RP_P99] = {"lat_p99_us", "µs",
+		    "99th percentile latency, corrected (wrk under ssh: the worst host's, an upper bound)",
+		    CLIENT, RES_REAL, 0, P(lat_p99_us), 1},
+	[RP_P999] = {"lat_p999_us", "µs",
+		     "99.9th percentile latency, corrected (wrk under ssh: the worst "
+		     "host's)",
+		     CLIENT, RES_REAL, 0, P(lat_p999_us), 1},
+	[RP_P9999] = {"lat_p9999_us", "µs", "99.99th percentile latency, corrected", LOADGEN, RES_REAL, 0,
+		      P(lat_p9999_us), 1},
+	[RP_MEAN] = {"lat_mean_us", "µs", "mean latency, corrected (wrk under ssh: weighted by requests)",
+		     CLIENT, RES_REAL, 1, P(lat_mean_us), 1},
+	[RP_MAX] = {"lat_max_us", "µs", "the slowest request, corrected", CLIENT, RES_REAL, 0, P(lat_max_us),
+		    1},
+	[RP_U50] = {"lat_uncorrected_p50_us", "µs",
+		    "median latency from the actual send time (what a closed-loop client sees; closed "
+		    "mode: the same as lat_p50_us)",
+		    LOADGEN, RES_REAL, 0, P(unc_p50_us), 1},
+	[RP_U90] = {"lat_uncorrected_p90_us", "µs", "90th percentile, uncorrected", LOADGEN, RES_REAL, 0,
+		    P(unc_p90_us), 1},
+	[RP_U99] = {"lat_uncorrected_p99_us", "µs", "99th percentile, uncorrected", LOADGEN, RES_REAL, 0,
+		    P(unc_p99_us), 1},
+	[RP_U999] = {"lat_uncorrected_p999_us", "µs", "99.9th percentile, uncorrected", LOADGEN, RES_REAL, 0,
+		     P(unc_p999_us), 1},
+	[RP_U9999] = {"lat_uncorrected_p9999_us", "µs", "99.99th percentile, uncorrected", LOADGEN, RES_REAL,
+		      0, P(unc_p9999_us), 1},
+	[RP_UMAX] = {"lat_uncorrected_max_us", "µs", "the slowest request, uncorrected", LOADGEN, RES_REAL, 0,
+		     P(unc_max_us), 1},
 	[RP_SYSCALLS] = {"syscalls_per_req", "syscalls",
 			 "the server's syscalls in the counting window / its requests (run.json "
-			 "probe_window: same, the "
-			 "timing window; separate, a 1 s window right after it)",
+			 "probe_window: same, the timing window; separate, a 1 s window right after it)",
 			 PROBES, RES_REAL, 3, P(syscalls_per_req), 1},
 	[RP_CPU] =
 		{"cpu_us_per_req", "µs",
@@ -88,27 +138,43 @@ const struct results_col results_point_cols[RP_NCOLS] = {
 		 "TCP segments the server's sockets sent in the counting window / its requests (a TSO/GSO "
 		 "packet counts as the segments it becomes)",
 		 PROBES, RES_REAL, 3, P(tx_segments_per_req), 1},
-	[RP_ERRORS] = {"errors", "errors", "the sum of the five errors_ columns", WRK, RES_COUNT, 0,
-		       P(errors), 1},
-	[RP_ERR_CONNECT] = {"errors_connect", "errors", "connections that could not be made", WRK, RES_COUNT,
-			    0, P(errors_connect), 1},
-	[RP_ERR_READ] = {"errors_read", "errors", "failed reads", WRK, RES_COUNT, 0, P(errors_read), 1},
-	[RP_ERR_WRITE] = {"errors_write", "errors", "failed writes", WRK, RES_COUNT, 0, P(errors_write), 1},
-	[RP_ERR_STATUS] = {"errors_status", "responses", "responses with a status of 400 or more", WRK,
+	[RP_ERRORS] = {"errors", "errors", "the sum of the errors_ columns", CLIENT, RES_COUNT, 0, P(errors),
+		       1},
+	[RP_ERR_CONNECT] = {"errors_connect", "errors",
+			    "connections that could not be made (wirelab-load: TLS handshakes too)", CLIENT,
+			    RES_COUNT, 0, P(errors_connect), 1},
+	[RP_ERR_READ] = {"errors_read", "errors", "failed reads (wrk: resets and early closes too)", CLIENT,
+			 RES_COUNT, 0, P(errors_read), 1},
+	[RP_ERR_WRITE] = {"errors_write", "errors", "failed writes", CLIENT, RES_COUNT, 0, P(errors_write),
+			  1},
+	[RP_ERR_STATUS] = {"errors_status", "responses",
+			   "responses with a status of 400 or more (wirelab-load: any but 2xx)", CLIENT,
 			   RES_COUNT, 0, P(errors_status), 1},
-	[RP_ERR_TIMEOUT] = {"errors_timeout", "requests", "requests that timed out (wrk: 2 s)", WRK,
-			    RES_COUNT, 0, P(errors_timeout), 1},
-	[RP_CLIENT_BUSY] =
-		{"client_busy_pct", "%",
-		 "wrk's CPU time (user + system) over the cores its threads could use (ssh: the busiest "
-		 "host)",
-		 "the shell's `times` after wrk", RES_REAL, 1, P(client_busy_pct), 1},
+	[RP_ERR_TIMEOUT] = {"errors_timeout", "requests", "requests that timed out (2 s)", CLIENT, RES_COUNT,
+			    0, P(errors_timeout), 1},
+	[RP_ERR_RESET] = {"errors_reset", "requests", "connections reset with a request outstanding", LOADGEN,
+			  RES_REAL, 0, P(errors_reset), 1},
+	[RP_ERR_CLOSED] = {"errors_closed", "requests", "the server closed mid-response or before answering",
+			   LOADGEN, RES_REAL, 0, P(errors_closed), 1},
+	[RP_ERR_PARSE] = {"errors_parse", "responses", "responses that did not parse", LOADGEN, RES_REAL, 0,
+			  P(errors_parse), 1},
+	[RP_CLIENT_BUSY] = {"client_busy_pct", "%",
+			    "the client's CPU time (user + system) over the cores its threads could use "
+			    "(ssh: the busiest host)",
+			    "the shell's `times` after the client", RES_REAL, 1, P(client_busy_pct), 1},
+	[RP_CLIENT_CPU] = {"client_cpu_us_per_req", "µs",
+			   "the client's CPU time (user + system, every host) / requests: what a request "
+			   "costs the load generator",
+			   "the shell's `times` after the client", RES_REAL, 3, P(client_cpu_us_per_req), 1},
 	[RP_STATUS] = {"status", "",
-		       "ok; client-bound (client_busy_pct reached 90: wrk, not the server, set the pace); "
-		       "skipped (the variant refused to start); failed",
+		       "ok; client-bound (client_busy_pct reached 90: the client, not the server, set the "
+		       "pace); rate-missed (open mode: fewer than 98% of the offered requests were answered "
+		       "in the window, so the row was not measured at the rate asked: \"client could not "
+		       "keep the rate\"); skipped (the variant refused to start); failed",
 		       "the sweep", RES_TEXT, 0, P(status), 0},
-	[RP_REASON] = {"reason", "", "why a window was skipped, failed or client-bound; empty when ok",
-		       "the server's or wrk's last message", RES_QUOTED, 0, P(reason), 0},
+	[RP_REASON] = {"reason", "",
+		       "why a window was skipped, failed, client-bound or rate-missed; empty when ok",
+		       "the server's or the client's last message", RES_QUOTED, 0, P(reason), 0},
 };
 
 #define S(field) offsetof(struct results_syscall, field)
@@ -116,7 +182,9 @@ const struct results_col results_point_cols[RP_NCOLS] = {
 const struct results_col results_syscall_cols[RS_NCOLS] = {
 	[RS_VARIANT] = {"variant", "", "as in points.csv", "--variants, --peers", RES_TEXT, 0, S(variant), 0},
 	[RS_SIZE] = {"size_bytes", "bytes", "as in points.csv", "--sizes", RES_INT, 0, S(size), 0},
+	[RS_WORKLOAD] = {"workload", "", "as in points.csv", "--workload", RES_TEXT, 0, S(workload), 0},
 	[RS_CONNS] = {"conns", "connections", "as in points.csv", "--conns", RES_INT, 0, S(conns), 0},
+	[RS_RATE] = {"rate", "", "as in points.csv", "--rates", RES_TEXT, 0, S(rate), 0},
 	[RS_THREADS] = {"threads", "threads", "as in points.csv", "--threads", RES_INT, 0, S(threads), 0},
 	[RS_REP] = {"rep", "", "as in points.csv", "--reps", RES_INT, 0, S(rep), 0},
 	[RS_SYSCALL] = {"syscall", "", "the syscall's name (sys_N for one this build's kernel headers lack)",

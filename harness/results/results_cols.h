@@ -18,7 +18,11 @@
  * meaning: --resume and check then refuse a folder of the other format
  * instead of mixing its rows. Folders written before it was recorded have
  * no key; one whose points.csv header is format 1's is format 1. */
-#define RUNS_FORMAT 1
+#define RUNS_FORMAT 2
+/* The oldest format this wirelab still reads (plot, pick, check, report,
+ * table): format 1 lacks the load columns, which read as missing values
+ * (load wrk, no workload, no rate). --resume takes RUNS_FORMAT only. */
+#define RUNS_FORMAT_OLDEST 1
 
 enum results_type {
 	RES_TEXT,   /* const char *; quoted only where CSV needs it */
@@ -45,8 +49,11 @@ enum results_point_col {
 	RP_CORK,
 	RP_TLS,
 	RP_TOPOLOGY,
+	RP_LOAD,
 	RP_SIZE,
+	RP_WORKLOAD,
 	RP_CONNS,
+	RP_RATE,
 	RP_THREADS,
 	RP_SERVER_THREADS,
 	RP_CONN_CLOSE,
@@ -56,11 +63,21 @@ enum results_point_col {
 	RP_BYTES,
 	RP_RPS,
 	RP_MBPS,
+	RP_OFFERED,
+	RP_ACHIEVED,
 	RP_P50,
+	RP_P90,
 	RP_P99,
 	RP_P999,
+	RP_P9999,
 	RP_MEAN,
 	RP_MAX,
+	RP_U50,
+	RP_U90,
+	RP_U99,
+	RP_U999,
+	RP_U9999,
+	RP_UMAX,
 	RP_SYSCALLS,
 	RP_CPU,
 	RP_CORE,
@@ -72,7 +89,11 @@ enum results_point_col {
 	RP_ERR_WRITE,
 	RP_ERR_STATUS,
 	RP_ERR_TIMEOUT,
+	RP_ERR_RESET,
+	RP_ERR_CLOSED,
+	RP_ERR_PARSE,
 	RP_CLIENT_BUSY,
+	RP_CLIENT_CPU,
 	RP_STATUS,
 	RP_REASON,
 	RP_NCOLS
@@ -83,14 +104,20 @@ enum results_point_col {
 
 struct results_point {
 	const char *variant, *axis[RESULTS_NAXES], *topology;
+	const char *load;     /* wrk, closed or open */
+	const char *workload; /* "" one file size; else the mix's name */
+	const char *rate;     /* "" closed loop; else the rate as asked: "20000" or "50%" */
 	long size, conns, threads, server_threads, connection_close, rep;
-	int measured; /* status ok or client-bound: the window's figures are filled */
+	int measured; /* status ok, client-bound or rate-missed: the window's figures are filled */
 	double duration_s;
 	uint64_t requests, bytes;
-	double rps, mbytes_per_s, lat_p50_us, lat_p99_us, lat_p999_us, lat_mean_us, lat_max_us;
+	double rps, mbytes_per_s, offered_rps, achieved_rps;
+	double lat_p50_us, lat_p90_us, lat_p99_us, lat_p999_us, lat_p9999_us, lat_mean_us, lat_max_us;
+	double unc_p50_us, unc_p90_us, unc_p99_us, unc_p999_us, unc_p9999_us, unc_max_us;
 	double syscalls_per_req, cpu_us_per_req, core_us_per_req, ctxsw_per_req, tx_segments_per_req;
 	uint64_t errors, errors_connect, errors_read, errors_write, errors_status, errors_timeout;
-	double client_busy_pct;
+	double errors_reset, errors_closed, errors_parse; /* NaN: the client does not tell them apart */
+	double client_busy_pct, client_cpu_us_per_req;
 	const char *status, *reason;
 };
 extern const struct results_col results_point_cols[RP_NCOLS];
@@ -99,7 +126,9 @@ extern const struct results_col results_point_cols[RP_NCOLS];
 enum results_syscall_col {
 	RS_VARIANT,
 	RS_SIZE,
+	RS_WORKLOAD,
 	RS_CONNS,
+	RS_RATE,
 	RS_THREADS,
 	RS_REP,
 	RS_SYSCALL,
@@ -110,7 +139,11 @@ enum results_syscall_col {
 
 struct results_syscall {
 	const char *variant;
-	long size, conns, threads, rep;
+	long size;
+	const char *workload;
+	long conns;
+	const char *rate;
+	long threads, rep;
 	const char *syscall;
 	uint64_t count;
 	double per_req;
@@ -120,7 +153,11 @@ extern const struct results_col results_syscall_cols[RS_NCOLS];
 /* What names a window in both files (resume finds finished points by it). */
 struct results_key {
 	const char *variant;
-	long size, conns, threads, rep;
+	long size;
+	const char *workload; /* "" or NULL: one file size */
+	long conns;
+	const char *rate; /* "" or NULL: closed loop */
+	long threads, rep;
 };
 
 /* The header line of a table ("variant,loop,...\n") into buf. */

@@ -51,12 +51,17 @@ static const struct meta_key {
 	 "the commit the build folder's tree is at; null outside git"},
 	{"git_dirty", MT_BOOL, M(git_dirty), 0, "the tree had uncommitted changes to tracked files"},
 	{"wrk", MT_STR, M(wrk), 0, "wrk's version"},
+	{"load_version", MT_STRN, M(load_version), 0,
+	 "wirelab-load's --version (--load closed or open); null with wrk"},
 	{"topology", MT_STR, M(topology), 0, "loopback, netns, ssh or vm"},
 	{"topology_settings", MT_STR, M(topology_settings), 0,
 	 "the topology as set up: namespaces, addresses, MTU, offloads, link rate; or the ssh hosts"},
-	{"cpu_source", MT_STR, M(cpu_source), 0, "where cpu_us_per_req came from: probe (BPF) or proc"},
+	{"cpu_source", MT_STR, M(cpu_source), 0,
+	 "where cpu_us_per_req came from: probe (BPF), schedstat (--probe-window separate) or proc"},
 	{"probes", MT_STR, M(probes), 0, "whether the probes ran, or why not"},
 	{"client_bound_rule", MT_STR, M(client_bound_rule), 0, "when a row's status is client-bound"},
+	{"rate_rule", MT_STRN, M(rate_rule), 0,
+	 "open mode: when a row's status is rate-missed; null in closed loop"},
 	{"options.variants", MT_STRS, O(variants), O(nvariants), "the variants swept, the peers last"},
 	{"options.sizes", MT_INTS, O(sizes), O(nsizes), "--sizes, bytes"},
 	{"options.conns", MT_INTS, O(conns), O(nconns), "--conns"},
@@ -67,6 +72,9 @@ static const struct meta_key {
 	{"options.reps_max", MT_INT, O(reps_max), 0,
 	 "--reps ..MAX: a cell whose decision is open gets more repetitions, up to MAX (docs/statistics.md)"},
 	{"options.connection_close", MT_BOOL, O(connection_close), 0, "--connection-close"},
+	{"options.load", MT_STR, O(load), 0, "--load: wrk, closed or open (a run without it: wrk)"},
+	{"options.rates", MT_STRS, O(rates), O(nrates), "--rates, as given: 20000, 50%"},
+	{"options.workloads", MT_STRS, O(workloads), O(nworkloads), "--workload files, each"},
 	{"options.topology", MT_STR, O(topology), 0, "--topology"},
 	{"options.link_rate", MT_STRN, O(link_rate), 0, "--link-rate"},
 	{"options.mtu", MT_INT0, O(mtu), 0, "--mtu"},
@@ -95,8 +103,9 @@ static const struct meta_key {
 	{"look_alpha", MT_REAL, M(look_alpha), 0,
 	 "the two-sided alpha of each look at a cell's decision: 0.05 / (MAX - MIN + 1)"},
 	{"cells", MT_STOPS, M(cells), M(ncells),
-	 "per cell: size, conns, variant (null: all of the cell's, as pick compares them), reps, stopped "
-	 "(decided, max, nothing to compare, interrupted) and verdicts"},
+	 "per cell: size, workload (a mix's name, or empty), conns, rate (open mode's, or empty), variant "
+	 "(null: all of the cell's, as pick compares them), reps, stopped (decided, max, nothing to "
+	 "compare, interrupted) and verdicts"},
 	{"argv", MT_STRS, M(argv), M(argc), "the options as given, \"sweep\" first, which --resume reuses"},
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -158,11 +167,13 @@ static json_t *to_json(const struct meta_key *k, const struct results_meta *m)
 		for (long i = 0; i < *AT(m, k->off_n, const long); i++) {
 			const struct results_cell_stop *c =
 				&(*AT(m, k->off, struct results_cell_stop *const))[i];
-			json_array_append_new(a, json_pack("{s:I,s:I,s:s?,s:I,s:s,s:s}", "size",
-							   (json_int_t)c->size, "conns", (json_int_t)c->conns,
-							   "variant", c->variant, "reps", (json_int_t)c->reps,
-							   "stopped", c->stopped ? c->stopped : "",
-							   "verdicts", c->verdicts ? c->verdicts : ""));
+			json_array_append_new(
+				a, json_pack("{s:I,s:s,s:I,s:s,s:s?,s:I,s:s,s:s}", "size",
+					     (json_int_t)c->size, "workload", c->workload ? c->workload : "",
+					     "conns", (json_int_t)c->conns, "rate", c->rate ? c->rate : "",
+					     "variant", c->variant, "reps", (json_int_t)c->reps, "stopped",
+					     c->stopped ? c->stopped : "", "verdicts",
+					     c->verdicts ? c->verdicts : ""));
 		}
 		return a;
 	}
@@ -242,13 +253,17 @@ static int from_json(const struct meta_key *k, json_t *v, struct results_meta *m
 				return -ENOMEM;
 			json_array_foreach(v, i, x)
 			{
+				const char *w = json_string_value(json_object_get(x, "workload")),
+					   *r = json_string_value(json_object_get(x, "rate"));
 				a[i] = (struct results_cell_stop){
-					(long)json_integer_value(json_object_get(x, "size")),
-					(long)json_integer_value(json_object_get(x, "conns")),
-					json_string_value(json_object_get(x, "variant")),
-					(long)json_integer_value(json_object_get(x, "reps")),
-					json_string_value(json_object_get(x, "stopped")),
-					json_string_value(json_object_get(x, "verdicts")),
+					.size = (long)json_integer_value(json_object_get(x, "size")),
+					.conns = (long)json_integer_value(json_object_get(x, "conns")),
+					.workload = w ? w : "",
+					.rate = r ? r : "",
+					.variant = json_string_value(json_object_get(x, "variant")),
+					.reps = (long)json_integer_value(json_object_get(x, "reps")),
+					.stopped = json_string_value(json_object_get(x, "stopped")),
+					.verdicts = json_string_value(json_object_get(x, "verdicts")),
 				};
 			}
 			*AT(m, k->off, struct results_cell_stop *) = a;

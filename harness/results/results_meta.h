@@ -21,7 +21,8 @@ struct results_meta {
 	long cores;
 	const char *git_commit;
 	int git_dirty;
-	const char *wrk, *topology, *topology_settings, *cpu_source, *probes, *client_bound_rule;
+	const char *wrk, *load_version, *topology, *topology_settings, *cpu_source, *probes,
+		*client_bound_rule, *rate_rule;
 	struct results_options {
 		const char **variants;
 		long nvariants;
@@ -31,6 +32,9 @@ struct results_meta {
 		long reps;     /* --reps MIN (or N): every point gets this many */
 		long reps_max; /* --reps ..MAX: open cells get more, up to this; 0: reps (older runs) */
 		int connection_close;
+		const char *load; /* "wrk", "closed", "open"; NULL read: wrk */
+		const char **rates, **workloads;
+		long nrates, nworkloads;
 		const char *topology, *link_rate;
 		long mtu;
 		const char *offloads; /* "on", "off", or NULL: left as they were */
@@ -47,11 +51,13 @@ struct results_meta {
 		const char *probe_window;  /* --probe-window same|separate; NULL: same (older runs) */
 	} options;
 	double look_alpha; /* the two-sided alpha of each look: 0.05 / (MAX - MIN + 1); 0: unknown */
-	/* Per cell (a size and concurrency; with --baseline, also a variant):
+	/* Per cell (a size or mix, a concurrency, an open-mode rate; with
+	 * --baseline, also a variant):
 	 * how many repetitions it got and why it stopped. */
 	struct results_cell_stop {
 		long size, conns;
-		const char *variant; /* NULL: every variant of the cell (pick) */
+		const char *workload, *rate; /* format 2: "" for one file size, closed loop */
+		const char *variant;	     /* NULL: every variant of the cell (pick) */
 		long reps;
 		const char *stopped;  /* "decided", "max", "nothing to compare", "interrupted" */
 		const char *verdicts; /* per metric, "rps better, cpu equivalent" */

@@ -31,7 +31,7 @@ struct res_file {
 };
 static struct res_file points_f = {.fd = -1}, syscalls_f = {.fd = -1};
 static struct done_key {
-	char *variant;
+	char *variant, *workload, *rate;
 	long size, conns, threads, rep;
 } * done_keys;
 static size_t ndone;
@@ -66,28 +66,30 @@ cleanup:
 
 /* The columns that name a window, found by name in csv's header (the
  * same names in both files); -EINVAL when one is missing. */
+#define NKEY 7
 static int key_cols(const struct runs_csv *csv, const struct results_col *cols, const int *which, int *col)
 {
-	for (int i = 0; i < 5; i++)
+	for (int i = 0; i < NKEY; i++)
 		if ((col[i] = runs_csv_col(csv, cols[which[i]].name)) < 0)
 			return -EINVAL;
 	return 0;
 }
 
-static const int point_keys[5] = {RP_VARIANT, RP_SIZE, RP_CONNS, RP_THREADS, RP_REP};
-static const int syscall_keys[5] = {RS_VARIANT, RS_SIZE, RS_CONNS, RS_THREADS, RS_REP};
+static const int point_keys[NKEY] = {RP_VARIANT, RP_SIZE, RP_WORKLOAD, RP_CONNS, RP_RATE, RP_THREADS, RP_REP};
+static const int syscall_keys[NKEY] = {RS_VARIANT, RS_SIZE,    RS_WORKLOAD, RS_CONNS,
+				       RS_RATE,	   RS_THREADS, RS_REP};
 
 static struct results_key key_of(char **row, const int *col)
 {
-	struct results_key k = {row[col[0]], atol(row[col[1]]), atol(row[col[2]]), atol(row[col[3]]),
-				atol(row[col[4]])};
+	struct results_key k = {row[col[0]], atol(row[col[1]]), row[col[2]],	  atol(row[col[3]]),
+				row[col[4]], atol(row[col[5]]), atol(row[col[6]])};
 	return k;
 }
 
 static int load_done(const char *path, char *err, size_t errlen)
 {
 	struct runs_csv csv;
-	int col[5], ret;
+	int col[NKEY], ret;
 
 	if (access(path, F_OK))
 		return 0;
@@ -101,7 +103,9 @@ static int load_done(const char *path, char *err, size_t errlen)
 	done_keys = calloc(csv.nrows, sizeof(*done_keys));
 	for (size_t i = 1; done_keys && i < csv.nrows; i++, ndone++) {
 		struct results_key k = key_of(csv.rows[i], col);
-		done_keys[ndone] = (struct done_key){strdup(k.variant), k.size, k.conns, k.threads, k.rep};
+		done_keys[ndone] =
+			(struct done_key){strdup(k.variant), strdup(k.workload), strdup(k.rate), k.size,
+					  k.conns,	     k.threads,		 k.rep};
 	}
 	runs_csv_free(&csv);
 	return done_keys ? 0 : -ENOMEM;
@@ -192,7 +196,7 @@ static int drop_orphans(const char *dir, char *err, size_t errlen)
 	size_t dropped = 0;
 	struct runs_csv csv;
 	FILE *out = NULL;
-	int col[5], ret;
+	int col[NKEY], ret;
 	char *keep = NULL;
 
 	snprintf(path, sizeof(path), "%s/syscalls.csv", dir);
@@ -300,12 +304,19 @@ int results_points_open(const char *dir, int resume, char *err, size_t errlen)
 	return 0;
 }
 
+/* NULL and "" are the same key: one file size, closed loop */
+static int same(const char *a, const char *b)
+{
+	return !strcmp(a ? a : "", b ? b : "");
+}
+
 int results_points_done(const struct results_key *k)
 {
 	for (size_t i = 0; i < ndone; i++)
 		if (done_keys[i].size == k->size && done_keys[i].conns == k->conns &&
 		    done_keys[i].threads == k->threads && done_keys[i].rep == k->rep &&
-		    !strcmp(done_keys[i].variant, k->variant))
+		    !strcmp(done_keys[i].variant, k->variant) && same(done_keys[i].workload, k->workload) &&
+		    same(done_keys[i].rate, k->rate))
 			return 1;
 	return 0;
 }
@@ -360,8 +371,11 @@ void results_points_close(void)
 	if (syscalls_f.fd >= 0)
 		close(syscalls_f.fd);
 	points_f.fd = syscalls_f.fd = -1;
-	for (size_t i = 0; i < ndone; i++)
+	for (size_t i = 0; i < ndone; i++) {
 		free(done_keys[i].variant);
+		free(done_keys[i].workload);
+		free(done_keys[i].rate);
+	}
 	free(done_keys);
 	done_keys = NULL;
 	ndone = 0;

@@ -28,12 +28,15 @@ static int load_meta(const char *dir, struct runs_run *run, char *err, size_t er
 		snprintf(err, errlen, "%s/run.json: out of memory", dir);
 		return -ENOMEM;
 	}
-	/* rows of another layout would be read by the wrong column names */
-	if (run->info.results_format && run->info.results_format != RUNS_FORMAT) {
+	/* rows of another layout would be read by the wrong column names;
+	 * older formats lack columns, which read as missing values */
+	if (run->info.results_format &&
+	    (run->info.results_format < RUNS_FORMAT_OLDEST || run->info.results_format > RUNS_FORMAT)) {
 		snprintf(err, errlen,
-			 "%s/run.json: results format %ld, this wirelab reads format %d (a run of another "
-			 "wirelab version: use that version, or re-run it)",
-			 dir, run->info.results_format, RUNS_FORMAT);
+			 "%s/run.json: results format %ld, this wirelab reads format %d and older ones down "
+			 "to "
+			 "%d (a run of another wirelab version: use that version, or re-run it)",
+			 dir, run->info.results_format, RUNS_FORMAT, RUNS_FORMAT_OLDEST);
 		return -EINVAL;
 	}
 	return 0;
@@ -56,22 +59,32 @@ static int parse_num(const char *s, double *out)
 	return 0;
 }
 
-static struct runs_cell *cell_get(struct runs_run *run, const char *variant, long size, long conns)
+/* The cell of a row: one file size in closed loop is a cell of run->cells;
+ * a workload mix or an open-mode rate is a load cell. */
+static struct runs_cell *cell_get(struct runs_run *run, const char *variant, long size, long conns,
+				  const char *workload, const char *rate, const char *load)
 {
-	struct runs_cell *c = runs_find(run, variant, size, conns), *nc;
+	int plain = !*workload && !*rate;
+	struct runs_cell *c = plain ? runs_find(run, variant, size, conns)
+				    : runs_find_load(run, variant, workload, size, conns, rate),
+			 *nc, **cells = plain ? &run->cells : &run->load_cells;
+	size_t *n = plain ? &run->ncells : &run->nload_cells;
 
 	if (c)
 		return c;
-	nc = realloc(run->cells, (run->ncells + 1) * sizeof(*nc));
+	nc = realloc(*cells, (*n + 1) * sizeof(*nc));
 	if (!nc)
 		return NULL;
-	run->cells = nc;
-	c = &run->cells[run->ncells++];
+	*cells = nc;
+	c = &nc[(*n)++];
 	memset(c, 0, sizeof(*c));
 	c->variant = strdup(variant);
+	c->workload = strdup(workload);
+	c->rate = strdup(rate);
+	c->load = strdup(load);
 	c->size = size;
 	c->conns = conns;
-	return c->variant ? c : NULL;
+	return c->variant && c->workload && c->rate && c->load ? c : NULL;
 }
 
 static int cell_push(struct runs_cell *c, const double *vals)
@@ -92,6 +105,7 @@ static int load_points(const char *dir, struct runs_run *run, char *err, size_t 
 	char path[PATH_MAX];
 	struct runs_csv csv;
 	int col_var, col_size, col_conns, col_status, col_reason, col_ax[VARIANT_NAXES], col_m[RUNS_NMETRICS];
+	int col_wl, col_rate, col_load;
 	size_t skipped = 0, failed = 0, cb = 0;
 	json_t *unmeasured = json_object();
 	int ret;
@@ -106,6 +120,10 @@ static int load_points(const char *dir, struct runs_run *run, char *err, size_t 
 	col_conns = runs_csv_col(&csv, COL(RP_CONNS));
 	col_status = runs_csv_col(&csv, COL(RP_STATUS));
 	col_reason = runs_csv_col(&csv, COL(RP_REASON));
+	/* format 2; a format 1 row is wrk's, one file size, closed loop */
+	col_wl = runs_csv_col(&csv, COL(RP_WORKLOAD));
+	col_rate = runs_csv_col(&csv, COL(RP_RATE));
+	col_load = runs_csv_col(&csv, COL(RP_LOAD));
 	if (col_var < 0 || col_size < 0 || col_conns < 0) {
 		snprintf(err, errlen, "%s: header lacks %s (a points.csv needs %s, %s, %s)", path,
 			 COL(col_var < 0    ? RP_VARIANT
@@ -129,6 +147,8 @@ static int load_points(const char *dir, struct runs_run *run, char *err, size_t 
 	for (size_t r = 1; r < csv.nrows; r++) {
 		char **row = csv.rows[r];
 		const char *status = col_status >= 0 ? row[col_status] : "ok";
+		const char *wl = col_wl >= 0 ? row[col_wl] : "", *rate = col_rate >= 0 ? row[col_rate] : "";
+		const char *load = col_load >= 0 && *row[col_load] ? row[col_load] : "wrk";
 		double size, conns, vals[RUNS_NMETRICS];
 		size_t line = r + 1;
 
@@ -150,19 +170,26 @@ static int load_points(const char *dir, struct runs_run *run, char *err, size_t 
 				goto cleanup;
 			}
 		}
-		int is_cb = !strcmp(status, "client-bound");
-		if (strcmp(status, "ok") && !is_cb && *status) {
+		int is_cb = !strcmp(status, "client-bound"), is_rm = !strcmp(status, "rate-missed");
+		if (strcmp(status, "ok") && !is_cb && !is_rm && *status) {
 			/* skipped, failed, ...: not a measurement */
+			char who[512];
 			if (!strcmp(status, "skipped"))
 				skipped++;
 			else
 				failed++;
-			if (runs_tally(unmeasured, row[col_var], status,
-				       col_reason >= 0 ? row[col_reason] : "", (long)size, (long)conns))
+			/* a mix or a rate is part of what was not measured */
+			snprintf(who, sizeof(who), "%s%s%s%s%s%s%s", row[col_var], *wl || *rate ? " (" : "",
+				 *wl ? "mix " : "", wl, *wl && *rate ? ", " : "", *rate ? rate : "",
+				 *wl || *rate ? ")" : "");
+			if (runs_tally(unmeasured, who, status, col_reason >= 0 ? row[col_reason] : "",
+				       (long)size, (long)conns))
 				goto nomem;
 			continue;
 		}
-		struct runs_cell *c = cell_get(run, row[col_var], (long)size, (long)conns);
+		/* a rate-missed row was measured, just not at the rate asked: a
+		 * load cell keeps it, flagged, for the latency curve's end */
+		struct runs_cell *c = cell_get(run, row[col_var], (long)size, (long)conns, wl, rate, load);
 		if (!c || cell_push(c, vals))
 			goto nomem;
 		if (c->n == 1) {
@@ -174,6 +201,7 @@ static int load_points(const char *dir, struct runs_run *run, char *err, size_t 
 				c->peer = 1;
 		}
 		c->client_bound += is_cb;
+		c->rate_missed += is_rm;
 		cb += is_cb;
 		run->rows++;
 	}
@@ -240,14 +268,19 @@ int runs_load(const char *dir, struct runs_run *run, char *err, size_t errlen)
 
 void runs_free(struct runs_run *run)
 {
-	for (size_t i = 0; i < run->ncells; i++) {
-		free(run->cells[i].variant);
+	for (size_t i = 0; i < run->ncells + run->nload_cells; i++) {
+		struct runs_cell *c = i < run->ncells ? &run->cells[i] : &run->load_cells[i - run->ncells];
+		free(c->variant);
+		free(c->workload);
+		free(c->rate);
+		free(c->load);
 		for (int a = 0; a < VARIANT_NAXES; a++)
-			free(run->cells[i].axis[a]);
+			free(c->axis[a]);
 		for (int m = 0; m < RUNS_NMETRICS; m++)
-			free(run->cells[i].v[m]);
+			free(c->v[m]);
 	}
 	free(run->cells);
+	free(run->load_cells);
 	for (size_t i = 0; i < run->nnotes; i++)
 		free(run->notes[i]);
 	free(run->notes);

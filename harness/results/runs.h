@@ -26,6 +26,14 @@ enum runs_metric {
 	RUNS_P999,
 	RUNS_CTXSW,
 	RUNS_SEGS,
+	/* format 2: the load generator's figures (empty in format 1 and wrk rows) */
+	RUNS_ACHIEVED,
+	RUNS_OFFERED,
+	RUNS_P90,
+	RUNS_P9999,
+	RUNS_MAX,
+	RUNS_CLIENT_CPU,
+	RUNS_U99,
 	RUNS_NMETRICS
 };
 
@@ -48,19 +56,30 @@ struct runs_cell {
 	char *variant;
 	int peer;		   /* a peer (variants/table): not one of our variants */
 	char *axis[VARIANT_NAXES]; /* its value per axis (variant_axes), "" for peers */
-	long size;		   /* bytes */
+	long size;		   /* bytes (a workload mix: its mean body size) */
 	long conns;
 	size_t n;		  /* repetitions measured */
 	double *v[RUNS_NMETRICS]; /* v[m][0..n) */
 	size_t client_bound;	  /* repetitions the client limited */
+	/* format 2 (load_cells only differ from "" here) */
+	char *workload;	    /* "": one file size; else the mix's name */
+	char *rate;	    /* "": closed loop; else open mode's rate as asked */
+	char *load;	    /* wrk, closed or open */
+	size_t rate_missed; /* repetitions that did not keep the offered rate */
 };
 
 struct runs_run {
 	char *dir;
 	json_t *meta;		  /* run.json as read */
 	struct results_meta info; /* its keys (cores -1 when it has none) */
+	/* one file size, closed loop (wrk, --load closed, open mode's capacity
+	 * windows): what plot, table, pick, check and report have always read */
 	struct runs_cell *cells;
 	size_t ncells;
+	/* the rest, keyed by workload and rate as well: open mode's rates and
+	 * workload mixes (plot_load, pick --slo, pick --workload, table) */
+	struct runs_cell *load_cells;
+	size_t nload_cells;
 	size_t rows;  /* measured rows read */
 	char **notes; /* skipped/failed rows, client-bound points, ... */
 	size_t nnotes;
@@ -74,6 +93,10 @@ void runs_free(struct runs_run *run);
 
 /* The cell of (variant, size, conns), or NULL. */
 struct runs_cell *runs_find(struct runs_run *run, const char *variant, long size, long conns);
+/* A load cell: (variant, workload, conns, rate), and size for a single
+ * file size (workload ""); NULL when none. */
+struct runs_cell *runs_find_load(struct runs_run *run, const char *variant, const char *workload, long size,
+				 long conns, const char *rate);
 
 /* Sorted distinct sizes, concurrencies and variant names (ours first, peers
  * last). Arrays are malloc'd; return the count or -ENOMEM. */
@@ -81,6 +104,10 @@ int runs_sizes(const struct runs_run *run, long **out);
 int runs_conns(const struct runs_run *run, long **out);
 int runs_variants(const struct runs_run *run, const char ***out);
 int runs_is_peer(const struct runs_run *run, const char *variant);
+/* The workload mixes measured in closed loop, as distinct (name, conns)
+ * pairs in the order first seen: names point into the run. The count or
+ * -ENOMEM. */
+int runs_workloads(const struct runs_run *run, const char ***names, long **conns);
 
 /* "1 KiB", "64 KiB", "1 MiB", "100 B" */
 void runs_size_str(long bytes, char *buf, size_t len);

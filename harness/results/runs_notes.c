@@ -96,16 +96,29 @@ int runs_note_tallied(struct runs_run *run, json_t *map)
 
 int runs_note_client_bound(struct runs_run *run)
 {
-	for (size_t i = 0; i < run->ncells; i++) {
-		struct runs_cell *c = &run->cells[i];
-		char sz[32];
-		if (!c->client_bound)
+	for (size_t i = 0; i < run->ncells + run->nload_cells; i++) {
+		struct runs_cell *c = i < run->ncells ? &run->cells[i] : &run->load_cells[i - run->ncells];
+		char sz[96], rate[64] = "";
+		if (!c->client_bound && !c->rate_missed)
 			continue;
-		runs_size_str(c->size, sz, sizeof(sz));
-		if (runs_note(run,
-			      "%s at %s, %ld connections: client-bound in %zu of %zu repetitions (wrk, not "
-			      "the server, was the limit)",
-			      c->variant, sz, c->conns, c->client_bound, c->n))
+		if (c->workload && *c->workload)
+			snprintf(sz, sizeof(sz), "mix %s", c->workload);
+		else
+			runs_size_str(c->size, sz, sizeof(sz));
+		if (c->rate && *c->rate)
+			snprintf(rate, sizeof(rate), ", open mode at %s", c->rate);
+		if (c->client_bound &&
+		    runs_note(run,
+			      "%s at %s, %ld connections%s: client-bound in %zu of %zu repetitions (the "
+			      "client, not the server, was the limit)",
+			      c->variant, sz, c->conns, rate, c->client_bound, c->n))
+			return -ENOMEM;
+		if (c->rate_missed &&
+		    runs_note(run,
+			      "%s at %s, %ld connections%s: rate-missed in %zu of %zu repetitions (client "
+			      "could not keep the rate: fewer than 98%% of the offered requests answered in "
+			      "the window; not a point measured at that rate)",
+			      c->variant, sz, c->conns, rate, c->rate_missed, c->n))
 			return -ENOMEM;
 	}
 	return 0;

@@ -22,6 +22,15 @@ const struct runs_metric_info runs_metrics[RUNS_NMETRICS] = {
 	[RUNS_P999] = {"p999", RP_P999, "99.9th percentile latency (µs)", "p99.9 latency", 0},
 	[RUNS_CTXSW] = {"ctxsw", RP_CTXSW, "context switches per request", "Context switches per request", 0},
 	[RUNS_SEGS] = {"segs", RP_SEGS, "TCP segments sent per request", "Segments per request", 0},
+	[RUNS_ACHIEVED] = {"achieved", RP_ACHIEVED, "achieved requests per second", "Achieved throughput", 1},
+	[RUNS_OFFERED] = {"offered", RP_OFFERED, "offered requests per second", "Offered rate", 1},
+	[RUNS_P90] = {"p90", RP_P90, "90th percentile latency (µs)", "p90 latency", 0},
+	[RUNS_P9999] = {"p9999", RP_P9999, "99.99th percentile latency (µs)", "p99.99 latency", 0},
+	[RUNS_MAX] = {"max", RP_MAX, "the slowest request (µs)", "Maximum latency", 0},
+	[RUNS_CLIENT_CPU] = {"client_cpu", RP_CLIENT_CPU, "client CPU time per request (µs)",
+			     "Client CPU per request", 0},
+	[RUNS_U99] = {"p99_uncorrected", RP_U99, "99th percentile latency from the actual send time (µs)",
+		      "p99 latency, uncorrected", 0},
 };
 
 int runs_metric_find(const char *key)
@@ -57,6 +66,23 @@ struct runs_cell *runs_find(struct runs_run *run, const char *variant, long size
 	return NULL;
 }
 
+static int same_str(const char *a, const char *b)
+{
+	return !strcmp(a ? a : "", b ? b : "");
+}
+
+struct runs_cell *runs_find_load(struct runs_run *run, const char *variant, const char *workload, long size,
+				 long conns, const char *rate)
+{
+	for (size_t i = 0; i < run->nload_cells; i++) {
+		struct runs_cell *c = &run->load_cells[i];
+		if (c->conns == conns && same_str(c->workload, workload) && same_str(c->rate, rate) &&
+		    (c->workload[0] || c->size == size) && !strcmp(c->variant, variant))
+			return c;
+	}
+	return NULL;
+}
+
 int runs_is_peer(const struct runs_run *run, const char *variant)
 {
 	struct variant v;
@@ -65,6 +91,9 @@ int runs_is_peer(const struct runs_run *run, const char *variant)
 		return 1;
 	for (size_t i = 0; run && i < run->ncells; i++)
 		if (!strcmp(run->cells[i].variant, variant) && run->cells[i].peer)
+			return 1;
+	for (size_t i = 0; run && i < run->nload_cells; i++)
+		if (!strcmp(run->load_cells[i].variant, variant) && run->load_cells[i].peer)
 			return 1;
 	return 0;
 }
@@ -106,6 +135,34 @@ int runs_conns(const struct runs_run *run, long **out)
 	return distinct_longs(run, 1, out);
 }
 
+int runs_workloads(const struct runs_run *run, const char ***names, long **conns)
+{
+	const char **v = malloc((run->nload_cells + 1) * sizeof(*v));
+	long *c = malloc((run->nload_cells + 1) * sizeof(*c));
+	size_t n = 0;
+
+	if (!v || !c) {
+		free(v);
+		free(c);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < run->nload_cells; i++) {
+		const struct runs_cell *x = &run->load_cells[i];
+		size_t j;
+		if (!*x->workload || *x->rate)
+			continue;
+		for (j = 0; j < n && (c[j] != x->conns || strcmp(v[j], x->workload)); j++)
+			;
+		if (j == n) {
+			v[n] = x->workload;
+			c[n++] = x->conns;
+		}
+	}
+	*names = v;
+	*conns = c;
+	return (int)n;
+}
+
 static const struct runs_run *sort_run;
 
 static int cmp_variant(const void *a, const void *b)
@@ -118,17 +175,21 @@ static int cmp_variant(const void *a, const void *b)
 
 int runs_variants(const struct runs_run *run, const char ***out)
 {
-	const char **v = malloc((run->ncells + 1) * sizeof(*v));
+	const char **v = malloc((run->ncells + run->nload_cells + 1) * sizeof(*v));
 	size_t n = 0;
 
 	if (!v)
 		return -ENOMEM;
-	for (size_t i = 0; i < run->ncells; i++) {
+	/* the variants of every cell, load cells included, so a variant has
+	 * the same colour in every plot */
+	for (size_t i = 0; i < run->ncells + run->nload_cells; i++) {
+		const char *name =
+			i < run->ncells ? run->cells[i].variant : run->load_cells[i - run->ncells].variant;
 		size_t j;
-		for (j = 0; j < n && strcmp(v[j], run->cells[i].variant); j++)
+		for (j = 0; j < n && strcmp(v[j], name); j++)
 			;
 		if (j == n)
-			v[n++] = run->cells[i].variant;
+			v[n++] = name;
 	}
 	sort_run = run;
 	qsort(v, n, sizeof(*v), cmp_variant);

@@ -166,50 +166,100 @@ struct adapt {
 	int have_run, have_base;
 	struct seq_plan plan;
 	struct seq_rule rule;
-	int *tried;   /* [v][s][c]: repetitions attempted (rows, failed ones too) */
+	int ns, nk;   /* size slots (sizes, then mixes) and windows per cell (sweep_load.h) */
+	int *tried;   /* [v][s][c][k]: repetitions attempted (rows, failed ones too) */
 	size_t tests; /* --baseline: the tests check will make */
 };
 
 enum unit_state { U_OPEN, U_DECIDED, U_NOTHING };
 
-static int *tried_at(struct adapt *x, int v, int s, int c)
+static size_t at(const struct adapt *x, int v, int s, int c, int k)
 {
-	return &x->tried[(v * x->o->nsizes + s) * x->o->nconns + c];
+	return (((size_t)v * x->ns + s) * x->o->nconns + c) * x->nk + k;
 }
 
-/* Whether variant v takes part in cell (s, c): pick compares our variants
- * that measured something there; check, any variant BASE measured too. */
-static const struct runs_cell *part_of(struct adapt *x, int v, int s, int c)
+static int *tried_at(struct adapt *x, int v, int s, int c, int k)
+{
+	return &x->tried[at(x, v, s, c, k)];
+}
+
+/* The point of variant v in window k of cell (s, c), repetition 0. */
+static struct sweep_point point_of(const struct adapt *x, int v, int s, int c, int k)
 {
 	const struct sweep_opts *o = x->o;
-	const struct runs_cell *cell = runs_find(&x->run, o->variants[v].name, o->sizes[s], o->conns[c]);
+	struct sweep_point p = {.variant = &o->variants[v],
+				.conns = o->conns[c],
+				.threads = o->threads < o->conns[c] ? o->threads : o->conns[c]};
+
+	sweep_load_point(o, &p, s, k);
+	return p;
+}
+
+/* A point's cell in a run: one file size in closed loop is a plain cell,
+ * a mix or one of open mode's rates a load cell (runs.h). */
+static struct runs_cell *cell_of(struct runs_run *run, const struct sweep_point *p)
+{
+	if (!p->mix && !p->rate)
+		return runs_find(run, p->variant->name, p->size, p->conns);
+	return runs_find_load(run, p->variant->name, p->mix ? p->mix->name : "", p->size, p->conns,
+			      p->rate ? p->rate->label : "");
+}
+
+/* Whether variant v takes part in window k of cell (s, c): pick compares
+ * our variants that measured something there; check, any variant BASE
+ * measured too, at one file size in closed loop (what check compares). */
+static const struct runs_cell *part_of(struct adapt *x, int v, int s, int c, int k)
+{
+	struct sweep_point p = point_of(x, v, s, c, k);
+	const struct runs_cell *cell = cell_of(&x->run, &p);
 
 	if (!cell || !cell->n)
 		return NULL;
 	if (!x->have_base)
-		return o->variants[v].peer ? NULL : cell;
+		return p.variant->peer ? NULL : cell;
+	if (p.mix || p.rate)
+		return NULL;
 	return runs_find(&x->base, cell->variant, cell->size, cell->conns) ? cell : NULL;
 }
 
-/* The verdicts of one unit: cell (s, c) for pick (v < 0), variant v there
- * for check; their words go to text. */
-static enum unit_state unit_state(struct adapt *x, int v, int s, int c, char *text, size_t len)
+/* pick's verdict at window k of cell (s, c) for metric m (sizes, mixes
+ * and open mode's rates as pick and its decision table read them) */
+static int pick_decide(struct adapt *x, int s, int c, int k, int m, struct seq_decision *d)
+{
+	struct sweep_point p = point_of(x, 0, s, c, k);
+	struct report_decision rd;
+	int n;
+
+	if (p.rate)
+		n = report_decide_rate(&x->run, p.mix ? p.mix->name : "", p.size, p.conns, p.rate->label, m,
+				       &x->plan, &x->rule, &rd);
+	else if (p.mix)
+		n = report_decide_mix(&x->run, p.mix->name, p.conns, m, &x->plan, &x->rule, &rd);
+	else
+		n = report_decide(&x->run, p.size, p.conns, m, &x->plan, &x->rule, &rd);
+	if (!n || !rd.second)
+		return -1;
+	*d = rd.d;
+	return 0;
+}
+
+/* The verdicts of one unit: window k of cell (s, c) for pick (v < 0),
+ * variant v there for check; their words go to text. */
+static enum unit_state unit_state(struct adapt *x, int v, int s, int c, int k, char *text, size_t len)
 {
 	const struct sweep_opts *o = x->o;
 	int open = 0, decided = 0;
 	size_t n = 0;
 
 	text[0] = 0;
-	for (int k = 0; k < o->adapt.nmetrics; k++) {
-		int m = o->adapt.metrics[k];
+	for (int i = 0; i < o->adapt.nmetrics; i++) {
+		int m = o->adapt.metrics[i];
 		struct seq_decision d = {.verdict = SEQ_NODATA};
 		if (v < 0) {
-			struct report_decision rd;
-			if (report_decide(&x->run, o->sizes[s], o->conns[c], m, &x->plan, &x->rule, &rd) &&
-			    rd.second)
-				d = rd.d;
+			if (pick_decide(x, s, c, k, m, &d))
+				d.verdict = SEQ_NODATA;
 		} else {
-			const struct runs_cell *cn = part_of(x, v, s, c);
+			const struct runs_cell *cn = part_of(x, v, s, c, k);
 			const struct runs_cell *cb =
 				cn ? runs_find(&x->base, cn->variant, cn->size, cn->conns) : NULL;
 			if (cb && seq_decide(cn->v[m], cn->n, cb->v[m], cb->n, runs_metrics[m].higher_better,
@@ -219,7 +269,7 @@ static enum unit_state unit_state(struct adapt *x, int v, int s, int c, char *te
 		open |= d.verdict == SEQ_OPEN;
 		decided |= d.verdict != SEQ_OPEN && d.verdict != SEQ_NODATA;
 		if (n < len)
-			n += (size_t)snprintf(text + n, len - n, "%s%s: %s", k ? ", " : "",
+			n += (size_t)snprintf(text + n, len - n, "%s%s: %s", i ? ", " : "",
 					      runs_metrics[m].key, seq_verdict_names[d.verdict]);
 	}
 	return open ? U_OPEN : decided ? U_DECIDED : U_NOTHING;
@@ -227,14 +277,14 @@ static enum unit_state unit_state(struct adapt *x, int v, int s, int c, char *te
 
 /* The fewest repetitions tried among the unit's variants (-1: none takes
  * part). */
-static int unit_tried(struct adapt *x, int v, int s, int c)
+static int unit_tried(struct adapt *x, int v, int s, int c, int k)
 {
 	int fewest = -1;
 
 	for (int i = 0; i < x->o->nvariants; i++)
-		if ((v < 0 || i == v) && part_of(x, i, s, c) &&
-		    (fewest < 0 || *tried_at(x, i, s, c) < fewest))
-			fewest = *tried_at(x, i, s, c);
+		if ((v < 0 || i == v) && part_of(x, i, s, c, k) &&
+		    (fewest < 0 || *tried_at(x, i, s, c, k) < fewest))
+			fewest = *tried_at(x, i, s, c, k);
 	return fewest;
 }
 
@@ -263,12 +313,36 @@ static int reload(struct adapt *x)
 	return 0;
 }
 
-/* The units of the run: cells for pick, (variant, cell) for check. */
-#define FOR_UNITS(x, v, s, c)                                                                                \
-	for (int s = 0; s < (x)->o->nsizes; s++)                                                             \
+/* The units of the run: the windows of each cell for pick, (variant,
+ * window of a cell) for check. */
+#define FOR_UNITS(x, v, s, c, k)                                                                             \
+	for (int s = 0; s < (x)->ns; s++)                                                                    \
 		for (int c = 0; c < (x)->o->nconns; c++)                                                     \
-			for (int v = (x)->have_base ? 0 : -1; v < ((x)->have_base ? (x)->o->nvariants : 0);  \
-			     v++)
+			for (int k = 0; k < (x)->nk; k++)                                                    \
+				for (int v = (x)->have_base ? 0 : -1;                                        \
+				     v < ((x)->have_base ? (x)->o->nvariants : 0); v++)
+
+/* Variant v's next repetition in window k of cell (s, c). A rate that is
+ * a share of the cell's capacity needs that repetition's capacity window
+ * first (sweep_load_prepare): run here when the capacity window is not
+ * growing itself. 0, or -1 when point said stop. */
+static int grow_one(struct adapt *x, int v, int s, int c, int k, sweep_adapt_point_fn point, void *ctx,
+		    int *ran)
+{
+	int rep = *tried_at(x, v, s, c, k) + 1, cap = sweep_load_capacity_slot(x->o, k);
+
+	if (cap >= 0 && *tried_at(x, v, s, c, cap) < rep) {
+		*tried_at(x, v, s, c, cap) = rep;
+		if (point(ctx, v, s, c, cap, rep) < 0)
+			return -1;
+		++*ran;
+	}
+	*tried_at(x, v, s, c, k) = rep;
+	if (point(ctx, v, s, c, k, rep) < 0)
+		return -1;
+	++*ran;
+	return 0;
+}
 
 /* One round: every open unit below MAX gets one more repetition of each
  * of its variants that has the fewest, variants in the order rotated by
@@ -279,39 +353,37 @@ static int round_run(struct adapt *x, int round, sweep_adapt_point_fn point, voi
 	int opened = 0, ran = 0, units = 0;
 	char text[512];
 	/* the units to grow are chosen before any runs: a round is one look */
-	char *grow = calloc((size_t)o->nvariants * o->nsizes * o->nconns, 1);
+	char *grow = calloc(at(x, o->nvariants, 0, 0, 0), 1);
 
 	if (!grow)
 		return -1;
-	FOR_UNITS(x, v, s, c)
+	FOR_UNITS(x, v, s, c, k)
 	{
-		int fewest = unit_tried(x, v, s, c);
+		int fewest = unit_tried(x, v, s, c, k);
 		if (fewest < 0 || fewest >= o->adapt.reps_max ||
-		    unit_state(x, v, s, c, text, sizeof(text)) != U_OPEN)
+		    unit_state(x, v, s, c, k, text, sizeof(text)) != U_OPEN)
 			continue;
 		units++;
 		for (int i = 0; i < o->nvariants; i++)
-			if ((v < 0 || i == v) && part_of(x, i, s, c) && *tried_at(x, i, s, c) == fewest)
-				grow[(i * o->nsizes + s) * o->nconns + c] = opened = 1;
+			if ((v < 0 || i == v) && part_of(x, i, s, c, k) && *tried_at(x, i, s, c, k) == fewest)
+				grow[at(x, i, s, c, k)] = opened = 1;
 	}
 	if (opened && !o->quiet) {
 		printf("wirelab sweep: round %d: %d %s still open, one more repetition each\n", round, units,
 		       x->have_base ? "variant cells" : "cells");
 		fflush(stdout);
 	}
-	for (int s = 0; s < o->nsizes && !sweep_stop; s++)
+	for (int s = 0; s < x->ns && !sweep_stop; s++)
 		for (int c = 0; c < o->nconns && !sweep_stop; c++)
-			for (int k = 0; k < o->nvariants && !sweep_stop; k++) {
-				int v = (k + round) % o->nvariants;
-				if (!grow[(v * o->nsizes + s) * o->nconns + c])
-					continue;
-				int rep = ++*tried_at(x, v, s, c);
-				if (point(ctx, v, s, c, rep) < 0) {
-					free(grow);
-					return -1;
+			for (int k = 0; k < x->nk && !sweep_stop; k++)
+				for (int i = 0; i < o->nvariants && !sweep_stop; i++) {
+					int v = (i + round) % o->nvariants;
+					if (grow[at(x, v, s, c, k)] &&
+					    grow_one(x, v, s, c, k, point, ctx, &ran)) {
+						free(grow);
+						return -1;
+					}
 				}
-				ran++;
-			}
 	free(grow);
 	return ran;
 }
@@ -322,7 +394,7 @@ static int record_stops(struct adapt *x)
 	static struct results_cell_stop *stops;
 	static char(*texts)[512];
 	const struct sweep_opts *o = x->o;
-	size_t n = 0, max = (size_t)(o->nvariants + 1) * o->nsizes * o->nconns;
+	size_t n = 0, max = (size_t)(o->nvariants + 1) * x->ns * o->nconns * x->nk;
 
 	free(stops);
 	free(texts);
@@ -330,22 +402,25 @@ static int record_stops(struct adapt *x)
 	texts = calloc(max, sizeof(*texts));
 	if (!stops || !texts)
 		return -ENOMEM;
-	FOR_UNITS(x, v, s, c)
+	FOR_UNITS(x, v, s, c, k)
 	{
-		int tried = unit_tried(x, v, s, c);
+		int tried = unit_tried(x, v, s, c, k);
 		if (tried < 0)
 			continue;
-		enum unit_state st = unit_state(x, v, s, c, texts[n], sizeof(texts[n]));
+		struct sweep_point p = point_of(x, v < 0 ? 0 : v, s, c, k);
+		enum unit_state st = unit_state(x, v, s, c, k, texts[n], sizeof(texts[n]));
 		stops[n] = (struct results_cell_stop){
-			o->sizes[s],
-			o->conns[c],
-			v < 0 ? NULL : o->variants[v].name,
-			tried,
-			st == U_DECIDED		     ? "decided"
-			: st == U_NOTHING	     ? "nothing to compare"
-			: tried >= o->adapt.reps_max ? "max"
-						     : "interrupted",
-			texts[n],
+			.size = p.size,
+			.conns = p.conns,
+			.workload = p.mix ? p.mix->name : "",
+			.rate = p.rate ? p.rate->label : "",
+			.variant = v < 0 ? NULL : o->variants[v].name,
+			.reps = tried,
+			.stopped = st == U_DECIDED		? "decided"
+				   : st == U_NOTHING		? "nothing to compare"
+				   : tried >= o->adapt.reps_max ? "max"
+								: "interrupted",
+			.verdicts = texts[n],
 		};
 		n++;
 	}
@@ -360,7 +435,9 @@ int sweep_adapt_rounds(const struct sweep_opts *o, sweep_adapt_point_fn point, v
 	int ret = 0;
 
 	x.plan = (struct seq_plan){o->reps, o->adapt.reps_max, REPORT_ALPHA};
-	x.tried = calloc((size_t)o->nvariants * o->nsizes * o->nconns, sizeof(*x.tried));
+	x.ns = sweep_load_nsizes(o);
+	x.nk = sweep_load_nslots(o);
+	x.tried = calloc(at(&x, o->nvariants, 0, 0, 0), sizeof(*x.tried));
 	if (!x.tried) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
@@ -376,19 +453,16 @@ int sweep_adapt_rounds(const struct sweep_opts *o, sweep_adapt_point_fn point, v
 	}
 	/* repetitions beyond MIN already in the folder (--resume) count */
 	for (int v = 0; v < o->nvariants; v++)
-		for (int s = 0; s < o->nsizes; s++)
-			for (int c = 0; c < o->nconns; c++) {
-				struct sweep_point p = {.variant = &o->variants[v],
-							.size = o->sizes[s],
-							.conns = o->conns[c],
-							.threads = o->threads < o->conns[c] ? o->threads
-											    : o->conns[c]};
-				int *t = tried_at(&x, v, s, c);
-				*t = o->reps;
-				for (p.rep = o->reps + 1; p.rep <= o->adapt.reps_max && sweep_record_done(&p);
-				     p.rep++)
-					++*t;
-			}
+		for (int s = 0; s < x.ns; s++)
+			for (int c = 0; c < o->nconns; c++)
+				for (int k = 0; k < x.nk; k++) {
+					struct sweep_point p = point_of(&x, v, s, c, k);
+					int *t = tried_at(&x, v, s, c, k);
+					*t = o->reps;
+					for (p.rep = o->reps + 1;
+					     p.rep <= o->adapt.reps_max && sweep_record_done(&p); p.rep++)
+						++*t;
+				}
 	for (int round = 1; !sweep_stop && !reload(&x); round++) {
 		int ran = round_run(&x, round, point, ctx);
 		if (ran <= 0) {

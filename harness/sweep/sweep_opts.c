@@ -24,9 +24,10 @@ void sweep_usage(FILE *f)
 		"usage: wirelab sweep [options]\n"
 		"\n"
 		"Measure every chosen variant over file size x concurrency x repetition: each\n"
-		"point starts the server fresh (pinned), warms up, then runs wrk for the window\n"
-		"with the probes and /proc/stat read at its edges. Rows go to OUT/points.csv and\n"
-		"OUT/syscalls.csv as each point ends; OUT/run.json says how the run was made.\n"
+		"point starts the server fresh (pinned), warms up, then runs the client (wrk, or\n"
+		"wirelab-load with --load) for the window with the probes and /proc/stat read at\n"
+		"its edges. Rows go to OUT/points.csv and OUT/syscalls.csv as each point ends;\n"
+		"OUT/run.json says how the run was made.\n"
 		"\n"
 		"  --variants LIST       names or globs (e.g. '*-sendfile-*-plain'), or all (default: all "
 		"built)\n"
@@ -45,6 +46,15 @@ void sweep_usage(FILE *f)
 		"  --margin PCT          equivalent within +-PCT (default 3%%)\n"
 		"  --min-effect PCT      better only by at least PCT (default 3%%)\n"
 		"  --connection-close    a new connection per request\n"
+		"  --load wrk|closed|open  the client: wrk (default), or build/wirelab-load in closed\n"
+		"                        loop or open loop at --rates (latency from each request's\n"
+		"                        intended send time); same namespace and CPUs as wrk\n"
+		"  --rates LIST          open mode: requests/s (20k,40k) or shares of the cell's\n"
+		"                        closed-mode capacity, measured first (25%%,50%%,100%%,110%%);\n"
+		"                        a rate is a cell axis like conns\n"
+		"  --workload FILE       a mix of sizes (wirelab-load's format, docs/load.md) as a\n"
+		"                        cell beside --sizes (repeat for several; without --sizes,\n"
+		"                        only the mixes); needs --load closed|open\n"
 		"  --topology T          loopback, netns or ssh (default netns where namespaces can be\n"
 		"                        made, else loopback); vm: the whole sweep inside scripts/labvm\n"
 		"  --link-rate RATE      netns: tc tbf rate on the veth, e.g. 1gbit, 100mbit\n"
@@ -54,7 +64,8 @@ void sweep_usage(FILE *f)
 		"  --ssh-config FILE     ssh: ssh -F FILE (keys, ports, known hosts)\n"
 		"  --server-addr ADDR    ssh: the server's address the clients connect to (required)\n"
 		"  --server-cpus LIST    the server's CPUs, one thread each (default 0)\n"
-		"  --client-cpus LIST    wrk's CPUs (default 1, or 0 on a single core)\n"
+		"  --client-cpus LIST    the client's CPUs (default 1, or 0 on a single core);\n"
+		"                        wirelab-load: one thread per CPU, on each --client-host too\n"
 		"  --peers LIST          also sweep %s (one worker, same CPUs and docroot)\n"
 		"  --sqpoll              uring variants run with an SQPOLL thread (recorded in run.json)\n"
 		"  --no-probes           no BPF probes (CPU time from /proc; syscall, context switch and\n"
@@ -91,6 +102,9 @@ enum {
 	O_RESUME,
 	O_BUILD,
 	O_QUIET,
+	O_LOAD,
+	O_RATES,
+	O_WORKLOAD,
 	O_HELP,
 	O_ADAPT, /* sweep_adapt_opt: --reps, --baseline, --decide, --margin, --min-effect */
 	O_PROBEWIN,
@@ -126,6 +140,9 @@ static const struct option long_opts[] = {
 	{"resume", required_argument, 0, O_RESUME},
 	{"build", required_argument, 0, O_BUILD},
 	{"quiet", no_argument, 0, O_QUIET},
+	{"load", required_argument, 0, O_LOAD},
+	{"rates", required_argument, 0, O_RATES},
+	{"workload", required_argument, 0, O_WORKLOAD},
 	{"help", no_argument, 0, O_HELP},
 	{0, 0, 0, 0},
 };
@@ -200,6 +217,7 @@ int sweep_opts_parse(int argc, char **argv, struct sweep_opts *o, char *err, siz
 			break;
 		case O_SIZES:
 			sizes = a;
+			o->load.sizes_given = 1;
 			break;
 		case O_CONNS:
 			conns = a;
@@ -207,6 +225,7 @@ int sweep_opts_parse(int argc, char **argv, struct sweep_opts *o, char *err, siz
 		case O_THREADS:
 			if (sweep_parse_int("--threads", a, 1, 64, &o->threads, err, errlen))
 				return -EINVAL;
+			o->load.threads_given = 1;
 			break;
 		case O_DURATION:
 			if (sweep_parse_int("--duration", a, 1, 3600, &o->duration, err, errlen))
@@ -305,6 +324,12 @@ int sweep_opts_parse(int argc, char **argv, struct sweep_opts *o, char *err, siz
 		case O_QUIET:
 			o->quiet = 1;
 			break;
+		case O_LOAD:
+		case O_RATES:
+		case O_WORKLOAD:
+			if (sweep_load_opt(o, c - O_LOAD, a, err, errlen))
+				return -EINVAL;
+			break;
 		case O_HELP:
 			return 1;
 		case ':':
@@ -319,8 +344,11 @@ int sweep_opts_parse(int argc, char **argv, struct sweep_opts *o, char *err, siz
 		snprintf(err, errlen, "unexpected argument '%s'", argv[optind]);
 		return -EINVAL;
 	}
-	if ((ret = sweep_parse_list("--sizes", sizes, 1, o->sizes, SWEEP_MAX_SIZES, 0, 1L << 30, err,
-				    errlen)) < 0)
+	/* with --workload and no --sizes, the mixes are the only cells */
+	if (o->load.nmixes && !o->load.sizes_given)
+		ret = 0;
+	else if ((ret = sweep_parse_list("--sizes", sizes, 1, o->sizes, SWEEP_MAX_SIZES, 0, 1L << 30, err,
+					 errlen)) < 0)
 		return ret;
 	o->nsizes = ret;
 	if ((ret = sweep_parse_list("--conns", conns, 0, tmp, SWEEP_MAX_CONNS, 1, 100000, err, errlen)) < 0)
@@ -376,15 +404,17 @@ int sweep_opts_parse(int argc, char **argv, struct sweep_opts *o, char *err, siz
 					     : "ssh-config");
 		return -EINVAL;
 	}
+	if ((ret = sweep_load_check(o, err, errlen)))
+		return ret;
 	/* without wrk every window would fail, each with the same message;
 	 * ssh: wrk runs on the client hosts, which the first window tests */
-	if (o->topology != TOPO_SSH && !on_path("wrk")) {
+	if (o->load.kind == SWEEP_LOAD_WRK && o->topology != TOPO_SSH && !on_path("wrk")) {
 		snprintf(err, errlen,
 			 "wrk is not installed (not found on PATH): run scripts/install-deps, or "
 			 "apt-get install wrk");
 		return -ENOENT;
 	}
-	if (access(o->lua, R_OK)) {
+	if (o->load.kind == SWEEP_LOAD_WRK && access(o->lua, R_OK)) {
 		snprintf(err, errlen, "%s: the wrk script is missing (make builds it next to wirelab)",
 			 o->lua);
 		return -ENOENT;

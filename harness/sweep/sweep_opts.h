@@ -9,9 +9,10 @@
 #include <stdio.h>
 
 #include "sweep_adapt.h"
+#include "sweep_load.h"
 #include "variant.h"
 
-#define SWEEP_MAX_VARIANTS 32
+#define SWEEP_MAX_VARIANTS 64 /* 42 variants and the peers */
 #define SWEEP_MAX_SIZES	   32
 #define SWEEP_MAX_CONNS	   16
 #define SWEEP_MAX_HOSTS	   8
@@ -55,6 +56,7 @@ struct sweep_opts {
 	char lua[PATH_MAX];   /* wrk-summary.lua */
 	int argc;	      /* the options as given, for run.json */
 	char **argv;
+	struct sweep_load_opts load; /* --load, --rates, --workload (sweep_load.h) */
 };
 
 /* 0 to run, 1 when --help was asked for, -errno with the bad option named

@@ -24,7 +24,7 @@
  * leaves room for the window's edges and tick granularity). */
 #define CLIENT_BOUND_BUSY 0.90
 
-const char *const point_status_names[] = {"ok", "client-bound", "skipped", "failed"};
+const char *const point_status_names[] = {"ok", "client-bound", "skipped", "failed", "rate-missed"};
 
 /* Busy time (user, nice, system, irq, softirq) of the given CPUs, seconds. */
 static double cores_busy_s(const int *cpus, int n)
@@ -88,7 +88,10 @@ int sweep_point_run(const struct sweep_opts *o, const struct topo *t, const stru
 			probe = NULL;
 		}
 	}
-	if (o->warmup > 0) {
+	if (o->warmup > 0 && p->load != SWEEP_LOAD_WRK) {
+		char why[256];
+		sweep_load_run(o, t, p, srv.port, tls, o->warmup, SWEEP_LOAD_WARMUP, r, why, sizeof(why));
+	} else if (o->warmup > 0) {
 		struct wrk_result w;
 		char why[256];
 		sweep_wrk_run(o, t, p, srv.port, tls, (int)ceil(o->warmup) + (t->kind != TOPO_SSH), o->warmup,
@@ -101,7 +104,8 @@ int sweep_point_run(const struct sweep_opts *o, const struct topo *t, const stru
 	core0 = cores_busy_s(o->server_cpu_list, o->nserver_cpus);
 	cpu0 = sweep_srv_proc_cpu(&srv);
 	sweep_window_cpu_read(&srv, &sched0);
-	ret = sweep_wrk_run(o, t, p, srv.port, tls, o->duration, 0, &r->w, r->reason, sizeof(r->reason));
+	ret = sweep_client_window(o, t, p, srv.port, tls, o->duration, SWEEP_LOAD_TIMED, r, r->reason,
+				  sizeof(r->reason));
 	if (probe)
 		wl_probe_read(probe, &b);
 	core1 = cores_busy_s(o->server_cpu_list, o->nserver_cpus);
@@ -121,7 +125,9 @@ int sweep_point_run(const struct sweep_opts *o, const struct topo *t, const stru
 		goto cleanup;
 	}
 	double n = (double)r->w.requests;
-	if (r->w.bytes / n < p->size) {
+	/* a mix's size is its mean: a window's draw may fall below it (and
+	 * wirelab-load checks every response's length itself) */
+	if (!p->mix && r->w.bytes / n < p->size) {
 		r->status = PT_FAILED;
 		snprintf(r->reason, sizeof(r->reason),
 			 "responses average %.0f bytes, less than the %ld-byte file", r->w.bytes / n,
@@ -148,8 +154,9 @@ int sweep_point_run(const struct sweep_opts *o, const struct topo *t, const stru
 		r->cpu_us = (cpu1 - cpu0) * 1e6 / n;
 	r->status = r->w.client_busy >= CLIENT_BOUND_BUSY ? PT_CLIENT_BOUND : PT_OK;
 	if (r->status == PT_CLIENT_BOUND)
-		snprintf(r->reason, sizeof(r->reason),
-			 "wrk busy %.0f%% of its cores: the client set the pace", r->w.client_busy * 100);
+		snprintf(r->reason, sizeof(r->reason), "%s busy %.0f%% of its cores: the client set the pace",
+			 p->load == SWEEP_LOAD_WRK ? "wrk" : "wirelab-load", r->w.client_busy * 100);
+	sweep_load_status(p, r);
 cleanup:
 	wl_probe_close(probe);
 	sweep_srv_stop(&srv);

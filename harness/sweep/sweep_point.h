@@ -15,17 +15,26 @@ struct sweep_point {
 	const struct variant *variant;
 	long size;
 	int conns;
-	int threads; /* wrk threads actually used */
+	int threads; /* client threads actually used */
 	int rep;
+	/* sweep_load.h: a workload mix (size: its mean body size), open mode's
+	 * rate (rps: resolved, over every client host), the client */
+	const struct sweep_mix *mix;
+	const struct sweep_rate *rate;
+	double rps;
+	enum sweep_load_kind load;
 };
 
-enum point_status { PT_OK, PT_CLIENT_BOUND, PT_SKIPPED, PT_FAILED };
+enum point_status { PT_OK, PT_CLIENT_BOUND, PT_SKIPPED, PT_FAILED, PT_RATE_MISSED };
 extern const char *const point_status_names[];
+/* the window was measured (its figures are filled) */
+#define PT_MEASURED(s) ((s) == PT_OK || (s) == PT_CLIENT_BOUND || (s) == PT_RATE_MISSED)
 
 struct point_result {
 	enum point_status status;
 	char reason[512];
 	struct wrk_result w;
+	struct sweep_load_figs lf; /* wirelab-load's own figures (sweep_load.h) */
 	double rps, mbps;
 	double cpu_us, core_us, syscalls, ctxsw, segs; /* per request; NaN: unknown */
 	uint64_t *sys_counts;			       /* WL_SYS_SLOTS counts in the window, or NULL */

@@ -38,7 +38,13 @@ int sweep_record_open(const struct sweep_opts *o, char *err, size_t errlen)
 
 static struct results_key key_of(const struct sweep_point *p)
 {
-	struct results_key k = {p->variant->name, p->size, p->conns, p->threads, p->rep};
+	struct results_key k = {p->variant->name,
+				p->size,
+				p->mix ? p->mix->name : "",
+				p->conns,
+				p->rate ? p->rate->label : "",
+				p->threads,
+				p->rep};
 	return k;
 }
 
@@ -62,7 +68,7 @@ int sweep_record_point(const struct sweep_opts *o, const struct topo *t, const s
 		.server_threads = o->nserver_cpus,
 		.connection_close = o->conn_close,
 		.rep = p->rep,
-		.measured = r->status == PT_OK || r->status == PT_CLIENT_BOUND,
+		.measured = PT_MEASURED(r->status),
 		.duration_s = w->duration_s,
 		.requests = w->requests,
 		.bytes = w->bytes,
@@ -97,6 +103,7 @@ int sweep_record_point(const struct sweep_opts *o, const struct topo *t, const s
 
 	for (int a = 0; a < VARIANT_NAXES; a++)
 		rp.axis[a] = p->variant->value[a];
+	sweep_load_record(o, p, r, &rp); /* load, workload, rate and the load generator's figures */
 	if (r->sys_counts && rp.measured) {
 		sys = calloc(WL_SYS_SLOTS, sizeof(*sys));
 		names = calloc(WL_SYS_SLOTS, sizeof(*names));
@@ -113,7 +120,9 @@ int sweep_record_point(const struct sweep_opts *o, const struct topo *t, const s
 				snprintf(names[nsys], sizeof(names[nsys]), "sys_%u", nr);
 			sys[nsys] = (struct results_syscall){rp.variant,
 							     rp.size,
+							     rp.workload,
 							     rp.conns,
+							     rp.rate,
 							     rp.threads,
 							     rp.rep,
 							     name ? name : names[nsys],
@@ -176,6 +185,7 @@ int sweep_record_run(const struct sweep_opts *o, const struct topo *t, const cha
 	char commit[128], dirty[8], model[256], cmd[PATH_MAX + 128], wrkv[128];
 	const char *variants[SWEEP_MAX_VARIANTS], *hosts[SWEEP_MAX_HOSTS], **argv,
 		*decide[SWEEP_ADAPT_METRICS];
+	const char *rates[SWEEP_MAX_RATES], *mixes[SWEEP_MAX_MIXES];
 	long conns[SWEEP_MAX_CONNS], sizes[SWEEP_MAX_SIZES];
 	struct utsname u;
 	int ret, argc = 0;
@@ -212,6 +222,10 @@ int sweep_record_run(const struct sweep_opts *o, const struct topo *t, const cha
 		conns[i] = o->conns[i];
 	for (int i = 0; i < o->nclient_hosts; i++)
 		hosts[i] = o->client_hosts[i];
+	for (int i = 0; i < o->load.nrates; i++)
+		rates[i] = o->load.rates[i].label;
+	for (int i = 0; i < o->load.nmixes; i++)
+		mixes[i] = o->load.mixes[i].path;
 	for (int i = 0; i < o->adapt.nmetrics; i++)
 		decide[i] = runs_metrics[o->adapt.metrics[i]].key;
 	struct seq_plan plan = {o->reps, o->adapt.reps_max, SEQ_ALPHA};
@@ -227,12 +241,18 @@ int sweep_record_run(const struct sweep_opts *o, const struct topo *t, const cha
 		.git_commit = commit[0] ? commit : NULL,
 		.git_dirty = dirty[0] != 0,
 		.wrk = wrkv,
+		.load_version = sweep_load_version(o),
 		.topology = topo_names[t->kind],
 		.topology_settings = t->settings,
 		.cpu_source = cpu_source,
 		.probes = probe_note,
-		.client_bound_rule = "status client-bound when wrk's CPU time is >= 90% of the cores its "
-				     "threads could use",
+		.client_bound_rule = "status client-bound when the client's (wrk's or wirelab-load's) CPU "
+				     "time is >= 90% of the cores its threads could use",
+		.rate_rule = o->load.kind == SWEEP_LOAD_OPEN
+				     ? "status rate-missed when fewer than 98% of the requests open mode "
+				       "offered in the window were answered in it (client could not keep the "
+				       "rate)"
+				     : NULL,
 		.options =
 			{
 				.variants = variants,
@@ -247,6 +267,11 @@ int sweep_record_run(const struct sweep_opts *o, const struct topo *t, const cha
 				.reps = o->reps,
 				.reps_max = o->adapt.reps_max,
 				.connection_close = o->conn_close,
+				.load = sweep_load_names[o->load.kind],
+				.rates = rates,
+				.nrates = o->load.nrates,
+				.workloads = mixes,
+				.nworkloads = o->load.nmixes,
 				.topology = topo_names[o->topology],
 				.link_rate = o->link_rate[0] ? o->link_rate : NULL,
 				.mtu = o->mtu,

@@ -1,6 +1,7 @@
 /*
  * sweep_run: the sweep itself. Points run repetition-major (every variant
- * at every size and concurrency, then the next repetition), so slow drift
+ * at every size or mix, concurrency and open-mode window, then the next
+ * repetition), so slow drift
  * of a shared machine spreads over all variants instead of landing on one;
  * after --reps MIN, sweep_adapt.c's rounds add repetitions to open cells.
  * Ctrl-C or SIGTERM stops after the current step, tears the topology down
@@ -42,12 +43,12 @@ static void fmt_dur(double s, char *buf, size_t len)
 static void progress_show(struct progress *pg, const struct sweep_point *p, const struct point_result *r,
 			  const struct sweep_opts *o, int detail)
 {
-	char el[16], eta[16], sz[32];
+	char el[16], eta[16], sz[96];
 	double elapsed = sweep_now() - pg->t0;
 
 	fmt_dur(elapsed, el, sizeof(el));
 	fmt_dur(pg->measured ? elapsed / pg->measured * (pg->total - pg->done) : NAN, eta, sizeof(eta));
-	runs_size_str(p->size, sz, sizeof(sz));
+	sweep_load_label(p, sz, sizeof(sz));
 	if (pg->tty) {
 		fprintf(stderr, "\r\033[K[%d/%d] elapsed %s, ETA %s, last %.0f req/s (%s %s c%d rep %d %s)",
 			pg->done, pg->total, el, eta, pg->last_rps, p->variant->name, sz, p->conns, p->rep,
@@ -58,11 +59,15 @@ static void progress_show(struct progress *pg, const struct sweep_point *p, cons
 	}
 	if (o->quiet && r->status != PT_FAILED)
 		return;
-	if (r->status == PT_OK || r->status == PT_CLIENT_BOUND)
+	if (PT_MEASURED(r->status))
 		printf("[%d/%d] %s %s c%d rep %d: %.0f req/s, %.1f MB/s, p99 %.0f us, cpu %.2f us/req%s "
 		       "(elapsed %s, ETA %s)\n",
-		       pg->done, pg->total, p->variant->name, sz, p->conns, p->rep, r->rps, r->mbps,
-		       r->w.p99_us, r->cpu_us, r->status == PT_CLIENT_BOUND ? ", CLIENT-BOUND" : "", el, eta);
+		       pg->done, pg->total, p->variant->name, sz, p->conns, p->rep,
+		       r->lf.filled ? r->lf.achieved_rps : r->rps, r->mbps, r->w.p99_us, r->cpu_us,
+		       r->status == PT_CLIENT_BOUND  ? ", CLIENT-BOUND"
+		       : r->status == PT_RATE_MISSED ? ", RATE MISSED (client could not keep the rate)"
+						     : "",
+		       el, eta);
 	else
 		printf("[%d/%d] %s %s c%d rep %d: %s: %s\n", pg->done, pg->total, p->variant->name, sz,
 		       p->conns, p->rep, point_status_names[r->status], r->reason);
@@ -97,20 +102,21 @@ struct sweep_ctx {
 	size_t errlen;
 };
 
-/* Variant v at size s, concurrency c, repetition rep: measured (or
- * recorded as skipped) and its rows written. 0, or -1 when the sweep must
- * stop (an error in x->err, or interrupted). */
-static int sweep_one(void *ctx, int v, int s, int c, int rep)
+/* Variant v at size slot s (a size or a mix), concurrency c, slot k (a
+ * window of the cell: sweep_load_cell.c), repetition rep: measured (or
+ * recorded as skipped or failed) and its rows written. 0, or -1 when the
+ * sweep must stop (an error in x->err, or interrupted). */
+static int sweep_one(void *ctx, int v, int s, int c, int k, int rep)
 {
 	struct sweep_ctx *x = ctx;
 	struct sweep_opts *o = x->o;
 	struct sweep_point p = {.variant = &o->variants[v],
-				.size = o->sizes[s],
 				.conns = o->conns[c],
 				.threads = o->threads < o->conns[c] ? o->threads : o->conns[c],
 				.rep = rep};
 	struct point_result r;
 
+	sweep_load_point(o, &p, s, k);
 	if (sweep_record_done(&p)) {
 		if (rep <= o->reps)
 			x->pg->total--;
@@ -122,6 +128,12 @@ static int sweep_one(void *ctx, int v, int s, int c, int rep)
 		memset(&r, 0, sizeof(r));
 		r.status = PT_SKIPPED;
 		snprintf(r.reason, sizeof(r.reason), "%.500s", x->skip_reason[v]);
+	} else if (sweep_load_prepare(o, &p, r.reason, sizeof(r.reason))) {
+		char why[sizeof(r.reason)];
+		snprintf(why, sizeof(why), "%s", r.reason);
+		memset(&r, 0, sizeof(r));
+		r.status = PT_FAILED;
+		snprintf(r.reason, sizeof(r.reason), "%s", why);
 	} else {
 		int had_note = x->probe_note[0] != 0;
 		sweep_point_run(o, x->topo, &p, x->corpus, x->corpus, &r, x->probe_note, x->notelen);
@@ -147,8 +159,9 @@ static int sweep_one(void *ctx, int v, int s, int c, int rep)
 		return -1;
 	}
 	free(r.sys_counts);
+	sweep_load_done(o, &p, &r);
 	x->pg->done++;
-	if (r.status == PT_OK || r.status == PT_CLIENT_BOUND) {
+	if (PT_MEASURED(r.status)) {
 		x->pg->measured++;
 		x->pg->last_rps = r.rps;
 	}
@@ -188,7 +201,8 @@ int sweep_main(struct sweep_opts *o, char *run_dir_out, size_t len)
 	}
 	/* peers drop to an unprivileged user: the docroot must be readable */
 	chmod(corpus, 0755);
-	if (sweep_corpus(corpus, o->sizes, o->nsizes, err, sizeof(err)))
+	if (sweep_corpus(corpus, o->sizes, o->nsizes, err, sizeof(err)) ||
+	    sweep_load_corpus(o, corpus, err, sizeof(err)))
 		goto cleanup;
 	for (int v = 0; v < o->nvariants; v++)
 		any_tls |= !o->variants[v].peer && !variant_is(&o->variants[v], "tls", "plain");
@@ -198,14 +212,16 @@ int sweep_main(struct sweep_opts *o, char *run_dir_out, size_t len)
 			     sizeof(err)))
 		goto cleanup;
 
-	pg.total = o->reps * o->nsizes * o->nconns * o->nvariants;
+	int nsz = sweep_load_nsizes(o), nslots = sweep_load_nslots(o);
+	pg.total = o->reps * nsz * o->nconns * nslots * o->nvariants;
 	sweep_adapt_describe(o, plan, sizeof(plan));
-	printf("wirelab sweep: %d points (%d variants x %d sizes x %d concurrencies x %s), %d s "
+	printf("wirelab sweep: %d points (%d variants x %d sizes x %d concurrencies%s x %s), %d s "
 	       "windows, %g s warm-up, probe window %s\n",
-	       pg.total, o->nvariants, o->nsizes, o->nconns, plan, o->duration, o->warmup,
+	       pg.total, o->nvariants, nsz, o->nconns,
+	       nslots > 1 ? " x the windows of open mode's rates" : "", plan, o->duration, o->warmup,
 	       sweep_window_names[o->probe_window]);
-	printf("  topology: %s\n  server CPUs %s, wrk CPUs %s; results: %s\n", topo.settings, o->server_cpus,
-	       o->client_cpus, o->out);
+	printf("  topology: %s\n  server CPUs %s, %s CPUs %s; results: %s\n", topo.settings, o->server_cpus,
+	       o->load.kind == SWEEP_LOAD_WRK ? "wrk" : "wirelab-load", o->client_cpus, o->out);
 	if (topo.kind == TOPO_LOOPBACK)
 		printf("  warning: loopback takes shortcuts (64 KiB MTU, one huge write goes through without "
 		       "real "
@@ -221,11 +237,13 @@ int sweep_main(struct sweep_opts *o, char *run_dir_out, size_t len)
 
 	struct sweep_ctx x = {
 		o, &topo, corpus, run_id, skip_reason, &pg, probe_note, sizeof(probe_note), err, sizeof(err)};
+	/* a size slot is a size or a mix, a slot k open mode's capacity window
+	 * or one of its rates (sweep_load_cell.c); variants innermost */
 	for (int rep = 1; rep <= o->reps && !sweep_stop; rep++)
-		for (int s = 0; s < o->nsizes && !sweep_stop; s++)
+		for (int s = 0; s < nsz && !sweep_stop; s++)
 			for (int c = 0; c < o->nconns && !sweep_stop; c++)
-				for (int v = 0; v < o->nvariants && !sweep_stop; v++)
-					if (sweep_one(&x, v, s, c, rep))
+				for (int kv = 0; kv < nslots * o->nvariants && !sweep_stop; kv++)
+					if (sweep_one(&x, kv % o->nvariants, s, c, kv / o->nvariants, rep))
 						goto stopped;
 	/* --reps MIN..MAX: more repetitions of the cells still open */
 	if (!sweep_stop && sweep_adapt_rounds(o, sweep_one, &x, err, sizeof(err)))

@@ -134,7 +134,7 @@ int sweep_window_counts(const struct sweep_opts *o, const struct topo *t, const 
 {
 	struct wl_probe *probe = NULL;
 	struct wl_probe_snap a, b, d;
-	struct wrk_result w;
+	struct point_result c; /* the counting window's figures: only its requests are kept */
 	char why[256];
 
 	if (o->no_probes || probe_note[0])
@@ -144,22 +144,26 @@ int sweep_window_counts(const struct sweep_opts *o, const struct topo *t, const 
 		return 0;
 	}
 	wl_probe_read(probe, &a);
-	int ret = sweep_wrk_run(o, t, p, srv->port, tls, SWEEP_COUNT_WINDOW_S, 0, &w, why, sizeof(why));
+	/* the point's own client (wrk or wirelab-load) and load: open mode
+	 * counts at the point's rate */
+	memset(&c, 0, sizeof(c));
+	int ret = sweep_client_window(o, t, p, srv->port, tls, SWEEP_COUNT_WINDOW_S, SWEEP_LOAD_COUNTING, &c,
+				      why, sizeof(why));
 	wl_probe_read(probe, &b);
 	wl_probe_close(probe);
-	if (ret || !w.requests) {
+	if (ret || !c.w.requests) {
 		snprintf(r->reason, sizeof(r->reason),
 			 "counting window failed (%s): no syscall, switch or "
 			 "segment counts",
 			 ret ? why : "no request completed");
 		return 0;
 	}
-	double n = (double)w.requests;
+	double n = (double)c.w.requests;
 	wl_probe_diff(&a, &b, &d);
 	r->syscalls = d.syscalls_total / n;
 	r->ctxsw = (d.ctxsw_vol + d.ctxsw_invol) / n;
 	r->segs = d.tx_segments / n;
-	r->count_requests = w.requests;
+	r->count_requests = c.w.requests;
 	r->sys_counts = malloc(sizeof(d.syscalls));
 	if (r->sys_counts)
 		memcpy(r->sys_counts, d.syscalls, sizeof(d.syscalls));

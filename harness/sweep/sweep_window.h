@@ -12,7 +12,9 @@
  * and CPU (each server thread's sum_exec_runtime from
  * /proc/PID/task/TID/schedstat, in ns) come from a window the probes do not
  * touch; the counts come from a short window right after it, on the same
- * server, probes attached, divided by that window's requests.
+ * server, probes attached, run by the point's own client and load
+ * (sweep_client_window: wrk, or wirelab-load in closed loop or at the
+ * point's open rate), divided by that window's requests.
  * scripts/bench-probe measures the difference.
  */
 #ifndef WL_SWEEP_WINDOW_H

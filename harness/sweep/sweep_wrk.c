@@ -97,15 +97,7 @@ static pid_t start_one(const struct sweep_opts *o, const struct topo *t, struct 
 			 "cd /tmp && WIRELAB_CLOSE=%d wrk -t %s -c %s -d %s -s /tmp/wirelab-summary-%d.lua "
 			 "%s; s=$?; times; exit $s",
 			 o->conn_close, tc, cc, dur, (int)getpid(), url);
-		argv[n++] = "ssh";
-		if (o->ssh_config[0]) {
-			argv[n++] = "-F";
-			argv[n++] = o->ssh_config;
-		}
-		argv[n++] = "-o";
-		argv[n++] = "BatchMode=yes";
-		argv[n++] = o->client_hosts[host];
-		argv[n++] = cmd;
+		n = topo_ssh_argv(o, host, cmd, argv);
 	} else {
 		snprintf(cmd, sizeof(cmd), "WIRELAB_CLOSE=%d wrk \"$@\"; s=$?; times; exit $s",
 			 o->conn_close);

@@ -26,6 +26,9 @@ int topo_netns_up(struct topo *t, const struct sweep_opts *o, char *err, size_t 
 void topo_netns_down(struct topo *t);
 int topo_ssh_up(struct topo *t, const struct sweep_opts *o, char *err, size_t errlen);
 void topo_ssh_down(struct topo *t, const struct sweep_opts *o);
+/* argv (room for 8) of `ssh [-F CONFIG] -o BatchMode=yes HOST cmd` for
+ * client host number host; the count, argv[count] not set. */
+int topo_ssh_argv(const struct sweep_opts *o, int host, const char *cmd, const char **argv);
 
 /* topo_vm.c: inside the lab VM (1) or on the host (0); on the host the
  * whole sweep is handed to the VM, and sweep_vm_run returns its exit status */

@@ -63,7 +63,7 @@ int topo_netns_up(struct topo *t, const struct sweep_opts *o, char *err, size_t 
 	if (o->mtu)
 		snprintf(mtu, sizeof(mtu), "%d", o->mtu);
 	snprintf(t->settings, sizeof(t->settings),
-		 "netns %s (server %s) <-veth-> %s (wrk %s), mtu %s, offloads %s, link rate %s", ns[0],
+		 "netns %s (server %s) <-veth-> %s (client %s), mtu %s, offloads %s, link rate %s", ns[0],
 		 NETNS_SRV_ADDR, ns[1], NETNS_CLI_ADDR, mtu,
 		 o->offloads < 0 ? "default"
 		 : o->offloads	 ? "on"

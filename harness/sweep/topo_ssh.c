@@ -18,7 +18,10 @@ int topo_ssh_up(struct topo *t, const struct sweep_opts *o, char *err, size_t er
 
 	if (o->ssh_config[0])
 		snprintf(cfg, sizeof(cfg), "-F '%s'", o->ssh_config);
-	for (int i = 0; i < o->nclient_hosts; i++)
+	/* --load closed|open: wirelab-load instead of wrk (sweep_load_ssh.c) */
+	if (o->load.kind != SWEEP_LOAD_WRK && (ret = sweep_load_ssh_up(o, err, errlen)))
+		return ret;
+	for (int i = 0; o->load.kind == SWEEP_LOAD_WRK && i < o->nclient_hosts; i++)
 		if ((ret = sweep_sh(
 			     err, errlen,
 			     "ssh %s -o BatchMode=yes %s 'command -v wrk >/dev/null || { echo no wrk on the "
@@ -28,11 +31,28 @@ int topo_ssh_up(struct topo *t, const struct sweep_opts *o, char *err, size_t er
 			return ret;
 	snprintf(t->srv_addr, sizeof(t->srv_addr), "%s", o->server_addr);
 	snprintf(t->listen_addr, sizeof(t->listen_addr), "%s", o->server_addr);
-	int n = snprintf(t->settings, sizeof(t->settings), "ssh: server %s here, wrk on", o->server_addr);
+	int n = snprintf(t->settings, sizeof(t->settings), "ssh: server %s here, %s on", o->server_addr,
+			 o->load.kind == SWEEP_LOAD_WRK ? "wrk" : "wirelab-load");
 	for (int i = 0; i < o->nclient_hosts && n < (int)sizeof(t->settings); i++)
 		n += snprintf(t->settings + n, sizeof(t->settings) - n, " %s", o->client_hosts[i]);
 	t->up = 1;
 	return 0;
+}
+
+int topo_ssh_argv(const struct sweep_opts *o, int host, const char *cmd, const char **argv)
+{
+	int n = 0;
+
+	argv[n++] = "ssh";
+	if (o->ssh_config[0]) {
+		argv[n++] = "-F";
+		argv[n++] = o->ssh_config;
+	}
+	argv[n++] = "-o";
+	argv[n++] = "BatchMode=yes";
+	argv[n++] = o->client_hosts[host];
+	argv[n++] = cmd;
+	return n;
 }
 
 void topo_ssh_down(struct topo *t, const struct sweep_opts *o)
@@ -41,7 +61,9 @@ void topo_ssh_down(struct topo *t, const struct sweep_opts *o)
 
 	if (o->ssh_config[0])
 		snprintf(cfg, sizeof(cfg), "-F '%s'", o->ssh_config);
-	for (int i = 0; i < o->nclient_hosts; i++)
+	if (o->load.kind != SWEEP_LOAD_WRK)
+		sweep_load_ssh_down(o);
+	for (int i = 0; o->load.kind == SWEEP_LOAD_WRK && i < o->nclient_hosts; i++)
 		sweep_sh(err, sizeof(err),
 			 "ssh %s -o BatchMode=yes %s 'rm -f /tmp/wirelab-summary-%d.lua' 2>/dev/null; true",
 			 cfg, o->client_hosts[i], (int)getpid());

@@ -68,6 +68,15 @@ int sweep_vm_run(const struct sweep_opts *o)
 		}
 		if (add_arg(cmd, sizeof(cmd), o->argv[i]))
 			return 2;
+		/* a workload file: labvm copies it to /wl/<its path> (below) */
+		if (!strcmp(o->argv[i], "--workload") && i + 1 < o->argc) {
+			char guest[PATH_MAX + 8];
+			char *abs = realpath(o->argv[++i], NULL);
+			snprintf(guest, sizeof(guest), "/wl%s", abs ? abs : o->argv[i]);
+			free(abs);
+			if (add_arg(cmd, sizeof(cmd), guest))
+				return 2;
+		}
 	}
 	strncat(cmd,
 		" --out /tmp/run; s=$?; for f in points.csv syscalls.csv run.json; do echo \"WL-FILE $f\"; "
@@ -82,9 +91,16 @@ int sweep_vm_run(const struct sweep_opts *o)
 	       "results copied to %s when it ends\n",
 	       o->out);
 	fflush(stdout);
-	char run[PATH_MAX * 2 + 9000];
+	char run[PATH_MAX * 2 + 9000], adds[SWEEP_MAX_MIXES * (PATH_MAX + 16) + 64] = "";
+	/* --load closed|open: the load generator and the workload files too */
+	if (o->load.kind != SWEEP_LOAD_WRK)
+		strcat(adds, " --add build/wirelab-load");
+	for (int m = 0; m < o->load.nmixes; m++)
+		snprintf(adds + strlen(adds), sizeof(adds) - strlen(adds), " --add '%s'",
+			 o->load.mixes[m].path);
 	snprintf(run, sizeof(run),
-		 "cd '%s' && scripts/labvm --add build/wirelab --add build/wrk-summary.lua -- \"$0\"", top);
+		 "cd '%s' && scripts/labvm --add build/wirelab --add build/wrk-summary.lua%s -- \"$0\"", top,
+		 adds);
 	const char *argv[] = {"/bin/sh", "-c", run, cmd, NULL};
 	int fds[2];
 	if (pipe(fds))

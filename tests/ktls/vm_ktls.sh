@@ -110,7 +110,11 @@ n=0
 for b in build/*-ktls/wirelab-httpd; do
 	[ -x "$b" ] || continue
 	v=$(basename $(dirname $b))
-	case $v in $only) ;; *) continue;; esac
+	hit=0
+	set -f # the patterns are globs for case, not for the file system
+	for p in $only; do case $v in $p) hit=1;; esac; done
+	set +f
+	[ $hit -eq 1 ] || continue
 	for ver in 1.3 1.2; do
 		one $v $ver
 	done
