@@ -54,11 +54,13 @@ int report_table(FILE *f, const struct runs_run *run)
 			}
 	if ((ret = report_table_load(f, run)))
 		goto cleanup;
-	/* skipped variants once each, not once per point */
+	/* each note once (runs_tally already made a skipped variant one note);
+	 * notes of one variant that differ (client-bound in one cell,
+	 * rate-missed in another) are all said */
 	for (size_t i = 0; i < run->nnotes; i++) {
 		int dup = 0;
 		for (size_t k = 0; k < i && !dup; k++)
-			dup = !strncmp(run->notes[k], run->notes[i], strcspn(run->notes[i], " "));
+			dup = !strcmp(run->notes[k], run->notes[i]);
 		if (!dup)
 			fprintf(f, "note: %s\n", run->notes[i]);
 	}
