@@ -1,9 +1,11 @@
 /*
  * cmd_demo: `wirelab demo` (and `make demo`): a short sweep of six headline
  * variants (netns where namespaces can be made, else loopback; 1k, 64k and
- * 1m; 1 and 64 connections; 2 repetitions of 1 s windows, which keeps it
- * under 3 minutes on 2 cores), then a table of medians, the plots and the
- * report. Options given are passed to the sweep after the demo's own.
+ * 1m; 1 and 64 connections; --reps 3..4 of 1 s windows, which keeps it
+ * within about 3 minutes on 2 cores), then a table of medians, the decision
+ * tables (best against runner-up per cell, the effect and its interval, the
+ * verdict), the plots and the report. Options given are passed to the sweep
+ * after the demo's own.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +18,15 @@
 #include "sweep_proc.h"
 #include "sweep_run.h"
 
+/* The demo's repetitions: 3 of every point, then a 4th of the cells still
+ * open. Chosen by measuring `wirelab demo`'s wall time on the shared 2-core
+ * machine: about 1.5 s a point, so 90 points at MIN and at most 120 (every
+ * cell open to MAX): 182 s with every cell open. A MIN of 2 decides almost
+ * nothing (1 or 2 degrees of freedom) and a MAX of 5 would be 4 minutes.
+ * The probe window is the same as the timing window: a separate counting
+ * window would add 1 s to every 1 s window. */
+#define DEMO_REPS "3..4"
+
 /* plain writev vs sendfile on both loops, user-space TLS, and kTLS (which
  * says why it is skipped on a kernel without it) */
 static const char *const demo_variants[] = {
@@ -23,6 +34,8 @@ static const char *const demo_variants[] = {
 	"uring-sendfile-autocork-plain", "epoll-writev-autocork-tls",	  "epoll-sendfile-autocork-ktls",
 };
 
+/* The medians, then pick's decision tables: the best variant per cell
+ * against the runner-up, with the effect and its interval. */
 static int print_table(const char *dir)
 {
 	struct runs_run run;
@@ -35,6 +48,10 @@ static int print_table(const char *dir)
 	}
 	putchar('\n');
 	ret = report_table(stdout, &run);
+	for (int m = RUNS_RPS; !ret && m <= RUNS_CPU; m += RUNS_CPU - RUNS_RPS) {
+		putchar('\n');
+		report_decision_table(stdout, &run, m, NULL, 0);
+	}
 	runs_free(&run);
 	return ret;
 }
@@ -42,10 +59,10 @@ static int print_table(const char *dir)
 int cmd_demo(int argc, char **argv)
 {
 	char list[512] = "", err[1024], dir[PATH_MAX];
-	const char *args[64] = {"demo",	   "--variants", list,	   "--sizes", "1k,64k,1m",
-				"--conns", "1,64",	 "--reps", "2",	      "--duration",
-				"1",	   "--warmup",	 "0.5"};
-	int n = 13, ret;
+	const char *args[64] = {"demo",	   "--variants", list,	   "--sizes",	     "1k,64k,1m",
+				"--conns", "1,64",	 "--reps", DEMO_REPS,	     "--duration",
+				"1",	   "--warmup",	 "0.25",   "--probe-window", "same"};
+	int n = 15, ret;
 	struct sweep_opts o;
 	double t0 = sweep_now();
 

@@ -1,7 +1,10 @@
 /* wirelab check BASE NEW: regressions and improvements between two runs.
- * A cell changed only when the change is both significant (Mann-Whitney U,
- * two-sided, alpha) and at least the minimum effect (threshold). Exit 0:
- * nothing regressed; 1: something did; 2: the runs cannot be compared. */
+ * Every cell (variant x size x concurrency) in both and every metric gets
+ * a verdict of NEW against BASE with its effect size (seq.h): worse (a
+ * REGRESSION), better (an improvement), equivalent within --margin, or not
+ * decided yet. Exit 0: nothing regressed; 1: something did (or a cell of
+ * BASE is missing in NEW); 2: the runs cannot be compared. Rules:
+ * docs/statistics.md. */
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -14,7 +17,9 @@
 #include "report.h"
 
 struct check_opts {
-	double threshold, alpha;
+	struct seq_rule rule;
+	double alpha;
+	int per_test; /* --per-test: alpha per test, not for the whole check */
 	int metrics[RUNS_NMETRICS], nmetrics;
 	int strict;
 	struct ciout *ci; /* --junit, --markdown: a testcase per cell and metric */
@@ -23,16 +28,23 @@ struct check_opts {
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: wirelab check BASE NEW [--threshold 5%%] [--alpha 0.05] [--metric "
-		"rps,cpu,p99,syscalls] [--strict]\n"
-		"  for every cell (variant x size x concurrency) in both runs and every metric: a two-sided\n"
-		"  Mann-Whitney U test; a regression or improvement is significant at alpha AND at least "
-		"the\n"
-		"  threshold. Exit 0: nothing regressed; 1: something did; 2: cannot compare.\n"
+		"usage: wirelab check BASE NEW [--margin 3%%] [--min-effect 3%%] [--alpha 0.05] "
+		"[--per-test]\n"
+		"                     [--metric rps,cpu,p99,syscalls] [--strict] [--junit FILE] [--markdown "
+		"FILE]\n"
+		"  for every cell (variant x size x concurrency) in both runs and every metric: the ratio\n"
+		"  NEW/BASE of their typical values with its interval, and the verdict: worse (a "
+		"REGRESSION)\n"
+		"  or better (an improvement) when the interval excludes no difference and the effect is at\n"
+		"  least --min-effect (--threshold is the same option); equivalent when the interval lies\n"
+		"  within +-margin; else not decided yet. The intervals hold across the runs' --reps looks\n"
+		"  and, unless --per-test, across all the check's tests: alpha is for the whole check.\n"
+		"  Exit 0: nothing regressed; 1: something did; 2: cannot compare.\n"
 		"  Runs from different kernels, CPUs, core counts, topologies or clients: a warning, or exit "
 		"2 with "
 		"--strict.\n"
-		"  --junit FILE, --markdown FILE: the results for CI (JUnit XML, a pull-request summary).\n");
+		"  --junit FILE, --markdown FILE: the results for CI (JUnit XML, a pull-request summary).\n"
+		"  rules: docs/statistics.md\n");
 }
 
 static int parse_metrics(const char *s, struct check_opts *o)
@@ -99,125 +111,89 @@ static int compare_hosts(const struct runs_run *a, const struct runs_run *b)
 	return diff;
 }
 
-static size_t clean(const double *v, size_t n, double *out)
+/* What a verdict is called in check's lines (worse is a regression). */
+static const char *check_word(enum seq_verdict v)
 {
-	size_t k = 0;
-
-	for (size_t i = 0; i < n; i++)
-		if (!isnan(v[i]))
-			out[k++] = v[i];
-	return k;
-}
-
-static double rel_var(const double *v, size_t n, double med)
-{
-	double s = 0;
-
-	for (size_t i = 0; i < n; i++)
-		s += (v[i] / med - 1) * (v[i] / med - 1);
-	return n > 1 ? s / (double)(n - 1) : 0;
-}
-
-/* The chance that noise alone flags this cell as a regression, by
- * simulation: normal noise with the pooled relative sd the two runs show,
- * the same sample sizes, the same rule (p < alpha and the threshold passed
- * in the worse direction). Fixed seed: the same runs give the same figure. */
-static double chance_flag(const double *a, size_t na, double ma, const double *b, size_t nb, double mb,
-			  const struct check_opts *o)
-{
-	enum { SIMS = 200 };
-	double x[64], y[64];
-	struct stats_rng r;
-	int flagged = 0;
-
-	if (!ma || !mb || na + nb < 3 || na > 64 || nb > 64)
-		return 0;
-	double var = (rel_var(a, na, ma) * (double)(na - 1) + rel_var(b, nb, mb) * (double)(nb - 1)) /
-		     (double)(na + nb - 2);
-	double sd = sqrt(var);
-	stats_rng_seed(&r, 12345);
-	for (int s = 0; s < SIMS; s++) {
-		struct stats_summary sx, sy;
-		struct stats_mwu t;
-		for (size_t i = 0; i < na; i++)
-			x[i] = 1 + sd * stats_rng_normal(&r);
-		for (size_t i = 0; i < nb; i++)
-			y[i] = 1 + sd * stats_rng_normal(&r);
-		stats_mwu(x, na, y, nb, &t);
-		if (t.p >= o->alpha)
-			continue;
-		stats_summary(x, na, &sx);
-		stats_summary(y, nb, &sy);
-		/* one direction: the worse one */
-		flagged += (sy.median - sx.median) / sx.median >= o->threshold;
+	switch (v) {
+	case SEQ_WORSE:
+		return "REGRESSION";
+	case SEQ_BETTER:
+		return "improvement";
+	case SEQ_EQUIVALENT:
+		return "equivalent";
+	default:
+		return "not decided";
 	}
-	return (double)flagged / SIMS;
+}
+
+struct check_counts {
+	size_t cells, tests, verdicts[SEQ_NODATA + 1], missing;
+};
+
+/* One cell and metric: its line and its testcase. 0, or 1 when there was
+ * nothing to compare (no data on a side). */
+static int check_one(const struct runs_cell *cb, const struct runs_cell *cn, int m, const struct seq_plan *p,
+		     const struct check_opts *o, struct check_counts *n)
+{
+	const struct runs_metric_info *mi = &runs_metrics[m];
+	struct seq_decision d;
+	char sz[32], eff[512], line[1024], more[128] = "";
+
+	if (seq_decide(cn->v[m], cn->n, cb->v[m], cb->n, mi->higher_better, p, &o->rule, &d) ||
+	    d.verdict == SEQ_NODATA)
+		return 1;
+	n->tests++;
+	n->verdicts[d.verdict]++;
+	runs_size_str(cn->size, sz, sizeof(sz));
+	effect_sentence(eff, sizeof(eff), "NEW", "BASE", m, &d.e);
+	if (d.verdict == SEQ_EQUIVALENT)
+		snprintf(more, sizeof(more), ", within ±%.0f%%", 100 * o->rule.margin);
+	else if (report_stuck(&d, &o->rule))
+		snprintf(more, sizeof(more), ", between margin and min effect: more reps cannot decide it");
+	else if (d.verdict == SEQ_OPEN && !d.reps_needed)
+		snprintf(more, sizeof(more), ", over %d reps would be needed", SEQ_REPS_LIMIT);
+	else if (d.verdict == SEQ_OPEN)
+		snprintf(more, sizeof(more), ", ~%d reps would likely decide it%s", d.reps_needed,
+			 d.beyond_max ? " (beyond NEW's plan)" : "");
+	snprintf(line, sizeof(line), "%-11s %-30s %9s %5ld conns  %-9s %s (n=%zu/%zu%s)",
+		 check_word(d.verdict), cn->variant, sz, cn->conns, mi->key, eff, d.e.nb, d.e.na, more);
+	printf("%s\n", line);
+	int ci_i = ciout_cell(o->ci, "wirelab.check", cn->variant, cn->size, cn->conns, mi->key);
+	if (d.verdict == SEQ_WORSE)
+		ciout_fail(o->ci, ci_i, line);
+	else if (d.verdict != SEQ_EQUIVALENT)
+		ciout_info(o->ci, ci_i, line);
+	return 0;
 }
 
 static int check_runs(struct runs_run *base, struct runs_run *new, const struct check_opts *o)
 {
-	size_t cells = 0, tests = 0, regress = 0, improve = 0, untestable = 0, missing = 0, min_n = SIZE_MAX;
-	double chance = 0;
+	struct check_counts n = {0};
+	struct seq_plan p, pb;
 
+	report_check_plan(base, new, &p);
+	report_plan(base, &pb);
+	p.alpha *= o->alpha / REPORT_ALPHA;
+	/* the check asks one question, did anything regress, and exits 1 on
+	 * any: alpha is for all its tests together (Bonferroni), as history
+	 * check spends it over its series */
+	size_t ntests = report_check_tests(base, new, o->metrics, o->nmetrics);
+	if (!o->per_test && ntests > 1)
+		p.alpha /= (double)ntests;
 	for (size_t i = 0; i < new->ncells; i++) {
 		struct runs_cell *cn = &new->cells[i];
 		struct runs_cell *cb = runs_find(base, cn->variant, cn->size, cn->conns);
-		char sz[32];
 		int counted = 0;
 		if (!cb)
 			continue;
-		runs_size_str(cn->size, sz, sizeof(sz));
-		for (int k = 0; k < o->nmetrics; k++) {
-			int m = o->metrics[k];
-			const struct runs_metric_info *mi = &runs_metrics[m];
-			double *a = malloc((cb->n + 1) * sizeof(*a)), *b = malloc((cn->n + 1) * sizeof(*b));
-			struct stats_summary sa, sb;
-			struct stats_mwu t;
-			size_t na = a ? clean(cb->v[m], cb->n, a) : 0, nb = b ? clean(cn->v[m], cn->n, b) : 0;
-			if (!na || !nb || stats_mwu(a, na, b, nb, &t)) {
-				free(a);
-				free(b);
-				continue;
-			}
-			counted = 1;
-			tests++;
-			int ci_i =
-				ciout_cell(o->ci, "wirelab.check", cn->variant, cn->size, cn->conns, mi->key);
-			if (t.p_min >= o->alpha)
-				untestable++;
-			if (na < min_n)
-				min_n = na;
-			if (nb < min_n)
-				min_n = nb;
-			stats_summary(a, na, &sa);
-			stats_summary(b, nb, &sb);
-			if (t.p_min < o->alpha)
-				chance += chance_flag(a, na, sa.median, b, nb, sb.median, o);
-			double effect = sa.median ? (sb.median - sa.median) / fabs(sa.median) : 0;
-			int worse = mi->higher_better ? effect < 0 : effect > 0;
-			if (t.p < o->alpha && fabs(effect) >= o->threshold) {
-				char line[512];
-				snprintf(line, sizeof(line),
-					 "%s %-30s %9s %5ld conns  %-9s %+.1f%%  (%.4g -> %.4g, p=%.4f, "
-					 "n=%zu/%zu)",
-					 worse ? "REGRESSION " : "improvement", cn->variant, sz, cn->conns,
-					 mi->key, 100 * effect, sa.median, sb.median, t.p, na, nb);
-				printf("%s\n", line);
-				(worse ? ciout_fail : ciout_info)(o->ci, ci_i, line);
-				if (worse)
-					regress++;
-				else
-					improve++;
-			}
-			free(a);
-			free(b);
-		}
-		cells += counted;
+		for (int k = 0; k < o->nmetrics; k++)
+			counted |= !check_one(cb, cn, o->metrics[k], &p, o, &n);
+		n.cells += counted;
 	}
 	/* A cell BASE measured and NEW did not (its rows failed or were
 	 * skipped, or it is gone): for a CI job running the same sweep that is
 	 * a regression, never a silent pass. */
-	for (size_t i = 0; cells && i < base->ncells; i++) {
+	for (size_t i = 0; n.cells && i < base->ncells; i++) {
 		struct runs_cell *cb = &base->cells[i];
 		char sz[32];
 		if (runs_find(new, cb->variant, cb->size, cb->conns))
@@ -231,49 +207,58 @@ static int check_runs(struct runs_run *base, struct runs_run *new, const struct 
 		printf("%s\n", line);
 		ciout_fail(o->ci, ciout_cell(o->ci, "wirelab.check", cb->variant, cb->size, cb->conns, "all"),
 			   line);
-		missing++;
+		n.missing++;
 	}
-	if (!cells) {
+	if (!n.cells) {
 		fprintf(stderr,
 			"wirelab check: %s and %s have no cell (variant, size, concurrency) in common with "
 			"data for the metrics asked: nothing to compare\n",
 			base->dir, new->dir);
 		return 2;
 	}
-	printf("compared %zu cells in both runs, %zu tests (metric x cell); threshold %.1f%%, alpha %.3f "
-	       "(two-sided)\n",
-	       cells, tests, 100 * o->threshold, o->alpha);
-	printf("%zu regression%s, %zu improvement%s\n", regress, regress == 1 ? "" : "s", improve,
-	       improve == 1 ? "" : "s");
+	size_t regress = n.verdicts[SEQ_WORSE], improve = n.verdicts[SEQ_BETTER];
+	printf("compared %zu cells in both runs, %zu tests (metric x cell); margin ±%.1f%%, min effect "
+	       "%.1f%%; "
+	       "alpha %.3f %s, over NEW's reps %d..%d%s: each interval at %.4f%%\n",
+	       n.cells, n.tests, 100 * o->rule.margin, 100 * o->rule.min_effect, o->alpha,
+	       o->per_test ? "per test (--per-test)" : "for the whole check", p.min, p.max,
+	       pb.max > pb.min ? " and BASE's looks too" : "", 100 * (1 - seq_look_alpha(&p)));
+	printf("%zu regression%s, %zu improvement%s, %zu equivalent, %zu not decided\n", regress,
+	       regress == 1 ? "" : "s", improve, improve == 1 ? "" : "s", n.verdicts[SEQ_EQUIVALENT],
+	       n.verdicts[SEQ_OPEN]);
 	ciout_note(o->ci,
-		   "%s against %s: %zu cells, %zu tests; %zu regressions, %zu improvements, %zu missing",
-		   new->dir, base->dir, cells, tests, regress, improve, missing);
-	if (untestable)
-		printf("warning: %zu of %zu tests have too few repetitions to ever reach alpha %.3f: they "
-		       "cannot flag anything\n",
-		       untestable, tests, o->alpha);
-	if (min_n != SIZE_MAX)
-		report_power_note(stdout, min_n, min_n, o->alpha);
-	printf("note: a test flags a cell by chance with probability at most alpha, and only when the noise "
-	       "also moves the\n"
-	       "      median by the threshold. With the noise these two runs show (simulated as normal), "
-	       "about %.2f of\n"
-	       "      the %zu tests would flag a regression by chance if nothing had changed%s\n",
-	       chance, tests,
-	       chance >= 0.1 ? ": a flagged cell needs a re-run to confirm, or a larger --threshold." : ".");
-	if (missing)
-		printf("%zu cell%s of BASE not measured in NEW: counted as regressions\n", missing,
-		       missing == 1 ? "" : "s");
-	return regress || missing ? 1 : 0;
+		   "%s against %s: %zu cells, %zu tests; %zu regressions, %zu improvements, %zu equivalent, "
+		   "%zu not decided, %zu missing",
+		   new->dir, base->dir, n.cells, n.tests, regress, improve, n.verdicts[SEQ_EQUIVALENT],
+		   n.verdicts[SEQ_OPEN], n.missing);
+	/* an interval misses on the worse side with probability at most half
+	 * its level, across every look (union bound) */
+	if (o->per_test)
+		printf("note: with nothing changed, each test reads as a regression by chance with "
+		       "probability at "
+		       "most %.3f:\n      about %.2f of these %zu tests by chance%s\n",
+		       o->alpha / 2, o->alpha / 2 * (double)n.tests, n.tests,
+		       o->alpha / 2 * (double)n.tests >= 0.5 ? "; confirm a flagged cell with a re-run" : "");
+	else
+		printf("note: with nothing changed, this check reports a regression by chance with "
+		       "probability at "
+		       "most %.3f\n",
+		       o->alpha / 2);
+	if (n.missing)
+		printf("%zu cell%s of BASE not measured in NEW: counted as regressions\n", n.missing,
+		       n.missing == 1 ? "" : "s");
+	return regress || n.missing ? 1 : 0;
 }
 
 int cmd_check(int argc, char **argv)
 {
-	static const struct option opts[] = {{"threshold", 1, NULL, 't'}, {"alpha", 1, NULL, 'a'},
+	static const struct option opts[] = {{"threshold", 1, NULL, 'T'}, {"min-effect", 1, NULL, 't'},
+					     {"margin", 1, NULL, 'g'},	  {"alpha", 1, NULL, 'a'},
 					     {"metric", 1, NULL, 'm'},	  {"strict", 0, NULL, 's'},
 					     {"junit", 1, NULL, 'j'},	  {"markdown", 1, NULL, 'k'},
-					     {"help", 0, NULL, 'h'},	  {NULL, 0, NULL, 0}};
-	struct check_opts o = {.threshold = 0.05,
+					     {"per-test", 0, NULL, 'P'},  {"help", 0, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	struct check_opts o = {.rule = report_rule_default,
 			       .alpha = REPORT_ALPHA,
 			       .metrics = {RUNS_RPS, RUNS_CPU, RUNS_P99, RUNS_SYSCALLS},
 			       .nmetrics = 4};
@@ -283,18 +268,27 @@ int cmd_check(int argc, char **argv)
 	struct ciout ci;
 	int c, ret = 2;
 
-	while ((c = getopt_long(argc, argv, "t:a:m:shj:k:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "T:t:g:a:m:sPhj:k:", opts, NULL)) != -1) {
 		switch (c) {
-		case 't':
-			o.threshold = strtod(optarg, &end);
-			if (end == optarg || (*end && strcmp(end, "%")) || o.threshold < 0) {
+		case 'T':
+			/* the older name of --min-effect, which took any percentage */
+			o.rule.min_effect = strtod(optarg, &end);
+			if (end == optarg || (*end && strcmp(end, "%")) || !(o.rule.min_effect >= 0)) {
 				fprintf(stderr, "wirelab check: --threshold '%s' is not a percentage (5%%)\n",
 					optarg);
 				return 2;
 			}
 			/* "5%" and "5" mean 5%; a bare value below 1 is a fraction (0.05) */
-			if (*end || o.threshold >= 1)
-				o.threshold /= 100;
+			if (*end || o.rule.min_effect >= 1)
+				o.rule.min_effect /= 100;
+			break;
+		case 't':
+		case 'g':
+			if (seq_parse_pct(optarg, c == 'g' ? "--margin" : "--min-effect",
+					  c == 'g' ? &o.rule.margin : &o.rule.min_effect, err, sizeof(err))) {
+				fprintf(stderr, "wirelab check: %s\n", err);
+				return 2;
+			}
 			break;
 		case 'a':
 			o.alpha = strtod(optarg, &end);
@@ -310,6 +304,9 @@ int cmd_check(int argc, char **argv)
 			break;
 		case 's':
 			o.strict = 1;
+			break;
+		case 'P':
+			o.per_test = 1;
 			break;
 		case 'j':
 			junit = optarg;

@@ -1,6 +1,7 @@
-/* wirelab pick RUN [--size S] [--conns C] [--metric M]: the best variant for
- * a workload, from measured evidence, and whether it is told apart from the
- * runner-up. */
+/* wirelab pick RUN [--size S] [--conns C] [--metric M] [--margin 3%]
+ * [--min-effect 3%]: the best variant for a workload, from measured
+ * evidence, how much it differs from the runner-up (a ratio with its
+ * interval) and the verdict: better, equivalent, or not decided yet. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -14,31 +15,86 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: wirelab pick RUN [--size S | --workload MIX] [--conns C] [--metric rps|cpu|p99|...]\n"
+		"                        [--margin 3%%] [--min-effect 3%%]\n"
 		"       wirelab pick RUN --slo p99=2ms[,p99.9=10ms] [--size S | --workload MIX] [--conns C]\n"
 		"  with --size and --conns: the best variant for that workload (nearest measured cell),\n"
-		"  the runner-up, the margin, and whether they differ at alpha 0.05 (Mann-Whitney U);\n"
+		"  the runner-up, the ratio of their typical values with its interval, and the verdict:\n"
+		"  better (the interval excludes no difference and the effect is at least --min-effect),\n"
+		"  equivalent (the interval lies within +-margin), or not decided yet (and how many\n"
+		"  repetitions would likely decide it). Intervals hold across the run's --reps looks.\n"
 		"  --workload MIX: the same for a workload mix (its name, as points.csv has it).\n"
 		"  without: the decision table and RUN/plots/decision_METRIC.svg. Sizes: 4096, 4K, 1M.\n"
 		"  --slo: from open mode's rates (sweep --load open), per cell the variant that\n"
 		"  sustains the highest rate with every objective met (corrected latency, the typical\n"
 		"  of the repetitions, at that rate and every lower one), the runner-up and how far\n"
-		"  apart (ratio of achieved rates with its 95%% interval).\n");
+		"  apart (ratio of achieved rates with its 95%% interval).\n"
+		"  rules: docs/statistics.md\n");
 }
 
-static void print_cell(const char *what, const struct runs_cell *c, const struct stats_summary *s)
+static void print_cell(const char *what, const struct runs_cell *c, const struct effect_loc *l)
 {
-	printf("%-10s %-30s median %.4g, interval [%.4g, %.4g] (%zu repetitions, interval covers the median "
-	       "with %.0f%% confidence)\n",
-	       what, c->variant, s->median, s->lo, s->hi, s->n, 100 * s->coverage);
+	printf("%-10s %-30s typical %.4g, 95%% interval [%.4g, %.4g] (%zu repetitions)\n", what, c->variant,
+	       l->typical, l->lo, l->hi, l->n);
 }
 
-static int pick_one(struct runs_run *run, const char *mix, long size, long conns, int m)
+static void print_verdict(const struct report_decision *d, int m, const struct seq_rule *r,
+			  const struct seq_plan *p)
+{
+	const struct seq_decision *x = &d->d;
+	char s[512];
+	size_t look = x->e.na < x->e.nb ? x->e.na : x->e.nb;
+
+	if (x->verdict == SEQ_NODATA) {
+		printf("verdict:   no data: a comparison needs at least 2 positive values of each\n");
+		return;
+	}
+	effect_sentence(s, sizeof(s), d->best->variant, d->second->variant, m, &x->e);
+	printf("effect:    %s\n", s);
+	printf("           (ratio %.4f, %.2f%% interval [%.4f, %.4f]: reps %d..%d, so each of the %d looks "
+	       "is at alpha %.2f/%d; this is the look at %zu)\n",
+	       x->e.ratio, 100 * (1 - x->e.alpha), x->e.rlo, x->e.rhi, p->min, p->max, p->max - p->min + 1,
+	       p->alpha, p->max - p->min + 1, look);
+	switch (x->verdict) {
+	case SEQ_BETTER:
+		printf("verdict:   better: the interval excludes no difference and the effect is at least "
+		       "%.1f%%\n",
+		       100 * r->min_effect);
+		break;
+	case SEQ_EQUIVALENT:
+		printf("verdict:   equivalent within ±%.1f%%: the whole interval lies inside the margin\n",
+		       100 * r->margin);
+		break;
+	default:
+		if (report_stuck(x, r))
+			printf("verdict:   not decided: the effect lies between the margin (%.1f%%) and the "
+			       "minimum effect (%.1f%%), so no number of repetitions would decide it\n",
+			       100 * r->margin, 100 * r->min_effect);
+		else if (!x->reps_needed)
+			printf("verdict:   not decided yet: over %d repetitions of each would be needed\n",
+			       SEQ_REPS_LIMIT);
+		else if (x->beyond_max)
+			printf("verdict:   not decided yet: about %d repetitions of each would likely decide "
+			       "it, "
+			       "beyond the plan's %d (sweep again with a larger --reps MAX)\n",
+			       x->reps_needed, p->max);
+		else
+			printf("verdict:   not decided yet: about %d repetitions of each would likely decide "
+			       "it "
+			       "(wirelab sweep --resume RUN adds them while the plan allows)\n",
+			       x->reps_needed);
+	}
+}
+
+static int pick_one(struct runs_run *run, const char *mix, long size, long conns, int m,
+		    const struct seq_rule *r)
 {
 	const struct runs_metric_info *mi = &runs_metrics[m];
 	struct report_decision d;
+	struct seq_plan p;
 	long ms = 0, mc = 0;
 	char asked[32], got[32];
 
+	report_plan(run, &p);
 	if (mix) {
 		/* a workload mix in closed loop: that mix at exactly that concurrency */
 		ms = -1, mc = conns;
@@ -56,45 +112,40 @@ static int pick_one(struct runs_run *run, const char *mix, long size, long conns
 		       "connections\n",
 		       asked, conns, got, mc);
 	printf("metric:   %s (%s is better)\n", mi->label, mi->higher_better ? "higher" : "lower");
-	if (!(mix ? report_decide_mix(run, mix, mc, m, &d) : report_decide(run, ms, mc, m, &d))) {
+	if (!(mix ? report_decide_mix(run, mix, mc, m, &p, r, &d)
+		  : report_decide(run, ms, mc, m, &p, r, &d)) ||
+	    !d.best) {
 		fprintf(stderr, "wirelab pick: no variant has %s at that cell\n", runs_metric_column(m));
 		return 2;
 	}
-	print_cell("best:", d.best, &d.sbest);
+	print_cell("best:", d.best, &d.lbest);
 	if (!d.second) {
 		printf("only one variant was measured there: nothing to compare\n");
 		return 0;
 	}
-	print_cell("runner-up:", d.second, &d.ssecond);
-	printf("margin:    %.1f%% better than the runner-up\n", 100 * d.margin);
-	if (d.apart)
-		printf("verdict:   told apart (Mann-Whitney U=%.1f, p=%.4f %s, alpha %.2f)\n", d.t.u, d.t.p,
-		       d.t.exact ? "exact" : "normal approx.", REPORT_ALPHA);
-	else
-		printf("verdict:   cannot tell apart (Mann-Whitney U=%.1f, p=%.4f %s, alpha %.2f): the "
-		       "measurements do not "
-		       "show which is better\n",
-		       d.t.u, d.t.p, d.t.exact ? "exact" : "normal approx.", REPORT_ALPHA);
-	report_power_note(stdout, d.sbest.n, d.ssecond.n, REPORT_ALPHA);
-	for (size_t i = 0; i < run->ncells; i++) {
-		struct runs_cell *c = &run->cells[i];
-		struct stats_summary s;
-		if (!c->peer || c->size != ms || c->conns != mc)
+	print_cell("runner-up:", d.second, &d.lsecond);
+	print_verdict(&d, m, r, &p);
+	/* the peers measured at the same cell (a mix's: its closed-loop cells) */
+	for (size_t i = 0; i < (mix ? run->nload_cells : run->ncells); i++) {
+		struct runs_cell *c = mix ? &run->load_cells[i] : &run->cells[i];
+		struct effect_loc l;
+		if (!c->peer || c->conns != mc ||
+		    (mix ? *c->rate || strcmp(c->workload, mix) : c->size != ms))
 			continue;
-		stats_summary(c->v[m], c->n, &s);
-		if (s.n)
-			printf("peer:      %-30s median %.4g [%.4g, %.4g]\n", c->variant, s.median, s.lo,
-			       s.hi);
+		if (!effect_location(c->v[m], c->n, 0.05, &l) && l.n)
+			printf("peer:      %-30s typical %.4g [%.4g, %.4g]\n", c->variant, l.typical, l.lo,
+			       l.hi);
 	}
 	return 0;
 }
 
 int cmd_pick(int argc, char **argv)
 {
-	static const struct option opts[] = {{"size", 1, NULL, 's'},   {"conns", 1, NULL, 'c'},
-					     {"metric", 1, NULL, 'm'}, {"workload", 1, NULL, 'w'},
-					     {"slo", 1, NULL, 'o'},    {"help", 0, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {
+		{"size", 1, NULL, 's'},	      {"conns", 1, NULL, 'c'}, {"metric", 1, NULL, 'm'},
+		{"workload", 1, NULL, 'w'},   {"slo", 1, NULL, 'o'},   {"margin", 1, NULL, 'g'},
+		{"min-effect", 1, NULL, 'e'}, {"help", 0, NULL, 'h'},  {NULL, 0, NULL, 0}};
+	struct seq_rule rule = report_rule_default;
 	long size = -1, conns = -1;
 	int m = RUNS_RPS, o, ret, nobj = 0;
 	const char *mix = NULL;
@@ -135,6 +186,14 @@ int cmd_pick(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 'g':
+		case 'e':
+			if (seq_parse_pct(optarg, o == 'g' ? "--margin" : "--min-effect",
+					  o == 'g' ? &rule.margin : &rule.min_effect, err, sizeof(err))) {
+				fprintf(stderr, "wirelab pick: %s\n", err);
+				return 2;
+			}
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -154,7 +213,8 @@ int cmd_pick(int argc, char **argv)
 			fprintf(stderr, "wirelab pick: %s\n", err);
 			return 2;
 		}
-		ret = nobj ? pick_slo(&run, obj, nobj, mix, size, conns) : pick_one(&run, mix, -1, conns, m);
+		ret = nobj ? pick_slo(&run, obj, nobj, mix, size, conns)
+			   : pick_one(&run, mix, -1, conns, m, &rule);
 		runs_free(&run);
 		return ret;
 	}
@@ -173,9 +233,9 @@ int cmd_pick(int argc, char **argv)
 		return 2;
 	}
 	if (size >= 0) {
-		ret = pick_one(&run, NULL, size, conns, m);
+		ret = pick_one(&run, NULL, size, conns, m, &rule);
 	} else {
-		report_decision_table(stdout, &run, m, 0);
+		report_decision_table(stdout, &run, m, &rule, 0);
 		ret = plot_decision_map(&run, m, err, sizeof(err));
 		if (ret)
 			fprintf(stderr, "wirelab pick: decision map: %s\n", err), ret = 2;

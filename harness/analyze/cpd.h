@@ -5,7 +5,7 @@
  * distance between the two sides is largest, keep the split only when a
  * permutation test says chance alone rarely makes one as large, and repeat
  * within the segments. Distribution-free: runs' values need not be normal,
- * only exchangeable when nothing changed. Why: docs/statistics-decisions.md.
+ * only exchangeable when nothing changed. Why: docs/statistics.md.
  */
 #ifndef WL_CPD_H
 #define WL_CPD_H

@@ -11,7 +11,7 @@
  * trimmed means with the winsorized variances, so a stalled window among 6
  * or more repetitions neither moves the ratio nor widens the interval much,
  * and 3 against 3 repetitions still give a 95% interval (a rank interval
- * cannot: at most 90% there). Why this one: docs/statistics-decisions.md.
+ * cannot: at most 90% there). Why this one: docs/statistics.md.
  */
 #ifndef WL_EFFECT_H
 #define WL_EFFECT_H

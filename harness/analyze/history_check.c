@@ -2,7 +2,7 @@
  * each with the commits either side and its size; CI outputs (ciout.h).
  * The false-alarm rate alpha is for the whole check: each of the S series
  * tested gets alpha/S (Bonferroni), so a flat history of many series stays
- * quiet; docs/statistics-decisions.md says what that costs. */
+ * quiet; docs/statistics.md says what that costs. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>

@@ -1,6 +1,7 @@
 /* plot_map: the decision map, file size x concurrency coloured by the
- * winning variant for one metric; "≈" marks cells whose best two cannot be
- * told apart. */
+ * winning variant for one metric; each cell's second line says how much
+ * better it is than the runner-up, or that they are equivalent, or that
+ * it is not decided yet. */
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -66,24 +67,32 @@ int plot_decision_map(const struct runs_run *run, int m, char *err, size_t errle
 	}
 	/* x = size (then mix) index, y = conns index, colour slot, cell label */
 	int cells = 0;
+	struct seq_plan plan;
+	report_plan(run, &plan);
 	for (int i = 0; i < nx; i++)
 		for (int j = 0; j < nc; j++) {
 			struct report_decision d;
 			int k;
-			if (!(i < ns ? report_decide(run, sizes[i], conns[j], m, &d)
-				     : report_decide_mix(run, mixes[i - ns], conns[j], m, &d)))
+			if (!(i < ns ? report_decide(run, sizes[i], conns[j], m, &plan, NULL, &d)
+				     : report_decide_mix(run, mixes[i - ns], conns[j], m, &plan, NULL, &d)) ||
+			    !d.best)
 				continue;
 			for (k = 0; k < nv && strcmp(vars[k], d.best->variant); k++)
 				;
 			used[k] = 1;
-			char lab[160];
+			char lab[400], eff[256];
 			if (!d.second)
 				snprintf(lab, sizeof(lab), "only one");
-			else if (d.apart)
-				snprintf(lab, sizeof(lab), "%.0f%% better than %s", 100 * d.margin,
-					 d.second->variant);
+			else if (d.d.verdict == SEQ_BETTER)
+				snprintf(
+					lab, sizeof(lab), "%s than %s",
+					effect_phrase(eff, sizeof(eff), m, d.d.e.ratio, d.d.e.rlo, d.d.e.rhi),
+					d.second->variant);
+			else if (d.d.verdict == SEQ_EQUIVALENT)
+				snprintf(lab, sizeof(lab), "equivalent to %s (±%.0f%%)", d.second->variant,
+					 100 * report_rule_default.margin);
 			else
-				snprintf(lab, sizeof(lab), "cannot tell apart from %s", d.second->variant);
+				snprintf(lab, sizeof(lab), "not decided against %s", d.second->variant);
 			/* two lines: the winner, then how sure */
 			fprintf(dat, "%d %d %d \"%s\" \"%s\"\n", i, j, k + 1, d.best->variant, lab);
 			cells++;
@@ -97,8 +106,8 @@ int plot_decision_map(const struct runs_run *run, int m, char *err, size_t errle
 	plot_begin(gp, dir, name, 1);
 	snprintf(title, sizeof(title),
 		 "Best variant by %s (%s is better)\\n{/*0.8 colour and first line: the winner; second "
-		 "line: its margin over the runner-up, or that the two cannot be told apart "
-		 "(Mann-Whitney, alpha 0.05)}",
+		 "line: how much better than the runner-up [interval], equivalent, or not decided yet "
+		 "(docs/statistics.md)}",
 		 mi->label, mi->higher_better ? "higher" : "lower");
 	fprintf(gp, "set title ");
 	plot_quote(gp, title);

@@ -8,35 +8,67 @@
 #include <stdio.h>
 
 #include "runs.h"
+#include "seq.h"
 #include "stats.h"
 
 #define REPORT_ALPHA 0.05
 
+/* The looks a run's repetitions were planned in: run.json's --reps
+ * MIN..MAX (a fixed --reps N, and runs from before the range: N..N, one
+ * look), at alpha 0.05 in all. */
+void report_plan(const struct runs_run *run, struct seq_plan *p);
+/* check NEW against BASE: NEW's looks, and the alpha divided by BASE's
+ * looks as well when BASE was itself adaptive (either side may have
+ * stopped at any of its looks: the union bound covers every pair). */
+void report_check_plan(const struct runs_run *base, const struct runs_run *new, struct seq_plan *p);
+/* The tests check makes of NEW against BASE: cells in both x metrics with
+ * at least 2 positive values on each side. check spends its alpha over
+ * them (docs/statistics.md), and so does the sweep deciding against a
+ * baseline. */
+size_t report_check_tests(const struct runs_run *base, const struct runs_run *new, const int *metrics,
+			  int nmetrics);
+/* The default verdict rules: --margin 3%, --min-effect 3%. */
+extern const struct seq_rule report_rule_default;
+
 struct report_decision {
 	const struct runs_cell *best, *second;
-	struct stats_summary sbest, ssecond;
-	double margin; /* how much better best is, as a fraction of second */
-	struct stats_mwu t;
-	int apart; /* 1: p < alpha; 0: cannot tell apart */
+	struct effect_loc lbest, lsecond; /* typical values with their 95% intervals */
+	struct seq_decision d;		  /* best against second; SEQ_NODATA without a second */
 	int candidates;
 };
 
 /* Best and runner-up of our variants (peers excluded) at one cell for
- * metric m. Returns the number of variants with data there (0: none). */
-int report_decide(const struct runs_run *run, long size, long conns, int m, struct report_decision *d);
+ * metric m, by typical value, and the verdict of best against runner-up at
+ * the look their repetitions are (seq_pick). Returns the number of variants
+ * with data there (0: none). */
+int report_decide(const struct runs_run *run, long size, long conns, int m, const struct seq_plan *p,
+		  const struct seq_rule *r, struct report_decision *d);
 /* The same for a workload mix measured in closed loop (a load cell). */
 int report_decide_mix(const struct runs_run *run, const char *workload, long conns, int m,
-		      struct report_decision *d);
+		      const struct seq_plan *p, const struct seq_rule *r, struct report_decision *d);
+/* The same at one of open mode's rates (rate as points.csv has it) of a
+ * mix, or of a file size when workload is "". */
+int report_decide_rate(const struct runs_run *run, const char *workload, long size, long conns,
+		       const char *rate, int m, const struct seq_plan *p, const struct seq_rule *r,
+		       struct report_decision *d);
 /* The same among cells[0..n) that keep(cell, arg) accepts. */
 int report_decide_among(const struct runs_cell *cells, size_t n,
 			int (*keep)(const struct runs_cell *, const void *), const void *arg, int m,
-			struct report_decision *d);
+			const struct seq_plan *p, const struct seq_rule *r, struct report_decision *d);
+/* Whether an open decision is open for good: the effect lies between the
+ * margin and a larger minimum effect, so neither verdict can be reached
+ * (rather than more than SEQ_REPS_LIMIT repetitions being needed). */
+int report_stuck(const struct seq_decision *d, const struct seq_rule *r);
+/* The verdict in a few words: "better", "equivalent within ±3%", "not
+ * decided yet: ~7 reps", "not decided: beyond the plan's 10 reps". */
+void report_verdict_words(char *buf, size_t len, const struct seq_decision *d, const struct seq_rule *r,
+			  const struct seq_plan *p);
 
 /* The measured size and concurrency nearest (on a log scale) to the asked ones. */
 void report_nearest(const struct runs_run *run, long size, long conns, long *msize, long *mconns);
 
-/* Print the decision table for metric m. */
-void report_decision_table(FILE *f, const struct runs_run *run, int m, int html);
+/* Print the decision table for metric m (r NULL: the default rules). */
+void report_decision_table(FILE *f, const struct runs_run *run, int m, const struct seq_rule *r, int html);
 
 /* s with <, >, & and " escaped for HTML. */
 void report_html_text(FILE *f, const char *s);
@@ -51,9 +83,6 @@ void report_profiles_html(FILE *f, const struct runs_run *run);
 int report_table(FILE *f, const struct runs_run *run);
 /* Its rows of open mode's rates and workload mixes (report_table_load.c). */
 int report_table_load(FILE *f, const struct runs_run *run);
-
-/* A sentence on what alpha can detect with n1 vs n2 repetitions. */
-void report_power_note(FILE *f, size_t n1, size_t n2, double alpha);
 
 /* Draw RUN/plots/ (every plot, the decision maps included) and write
  * RUN/report.html. Returns 0, or -errno with a message on stderr. */

@@ -1,23 +1,71 @@
-/* report_decide: the best variant for a workload, and whether it is told
- * apart from the runner-up (pick's logic, the decision table). */
+/* report_decide: the best variant for a workload, the runner-up, and the
+ * verdict of one against the other with its effect size (pick's logic, the
+ * decision table); the looks a run was planned in. Rules:
+ * docs/statistics.md. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "report.h"
 
-/* Better-first order by median for metric m. */
-static int better(int m, double a, double b)
+const struct seq_rule report_rule_default = {SEQ_MARGIN, SEQ_MIN_EFFECT};
+
+void report_plan(const struct runs_run *run, struct seq_plan *p)
 {
-	if (isnan(b))
-		return !isnan(a);
-	if (isnan(a))
-		return 0;
-	return runs_metrics[m].higher_better ? a > b : a < b;
+	long min = run->info.options.reps, max = run->info.options.reps_max;
+
+	p->alpha = REPORT_ALPHA;
+	p->min = min > 0 ? (int)min : 1;
+	p->max = max >= p->min ? (int)max : p->min;
+}
+
+void report_check_plan(const struct runs_run *base, const struct runs_run *new, struct seq_plan *p)
+{
+	struct seq_plan b;
+
+	report_plan(new, p);
+	report_plan(base, &b);
+	p->alpha /= b.max - b.min + 1;
+}
+
+/* Values of metric m of cell c that are numbers: the library skips NaNs,
+ * but the count of values per variant is what says whether there is
+ * anything to compare. */
+static size_t values(const struct runs_cell *c, int m)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < c->n; i++)
+		k += !isnan(c->v[m][i]);
+	return k;
+}
+
+/* At least 2 values, all positive: a ratio on the log scale exists. */
+static int comparable(const struct runs_cell *c, int m)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (c->v[m][i] <= 0)
+			return 0;
+	return values(c, m) >= 2;
+}
+
+size_t report_check_tests(const struct runs_run *base, const struct runs_run *new, const int *metrics,
+			  int nmetrics)
+{
+	size_t t = 0;
+
+	for (size_t i = 0; i < new->ncells; i++) {
+		const struct runs_cell *cn = &new->cells[i];
+		const struct runs_cell *cb =
+			runs_find((struct runs_run *)base, cn->variant, cn->size, cn->conns);
+		for (int k = 0; cb && k < nmetrics; k++)
+			t += comparable(cn, metrics[k]) && comparable(cb, metrics[k]);
+	}
+	return t;
 }
 
 struct cell_key {
-	const char *workload;
+	const char *workload, *rate;
 	long size, conns;
 };
 
@@ -36,62 +84,130 @@ static int mix_cell(const struct runs_cell *c, const void *arg)
 	return c->conns == k->conns && !*c->rate && !strcmp(c->workload, k->workload);
 }
 
-int report_decide(const struct runs_run *run, long size, long conns, int m, struct report_decision *d)
+/* one of open mode's rates of a mix, or of a size (workload "") */
+static int rate_cell(const struct runs_cell *c, const void *arg)
 {
-	struct cell_key k = {"", size, conns};
+	const struct cell_key *k = arg;
 
-	return report_decide_among(run->cells, run->ncells, plain_cell, &k, m, d);
+	return c->conns == k->conns && !strcmp(c->rate, k->rate) && !strcmp(c->workload, k->workload) &&
+	       (*c->workload || c->size == k->size);
+}
+
+int report_decide(const struct runs_run *run, long size, long conns, int m, const struct seq_plan *p,
+		  const struct seq_rule *r, struct report_decision *d)
+{
+	struct cell_key k = {"", "", size, conns};
+
+	return report_decide_among(run->cells, run->ncells, plain_cell, &k, m, p, r, d);
 }
 
 int report_decide_mix(const struct runs_run *run, const char *workload, long conns, int m,
-		      struct report_decision *d)
+		      const struct seq_plan *p, const struct seq_rule *r, struct report_decision *d)
 {
-	struct cell_key k = {workload, 0, conns};
+	struct cell_key k = {workload, "", 0, conns};
 
-	return report_decide_among(run->load_cells, run->nload_cells, mix_cell, &k, m, d);
+	return report_decide_among(run->load_cells, run->nload_cells, mix_cell, &k, m, p, r, d);
 }
 
-int report_decide_among(const struct runs_cell *cells, size_t n,
-			int (*keep)(const struct runs_cell *, const void *), const void *arg, int m,
-			struct report_decision *d)
+int report_decide_rate(const struct runs_run *run, const char *workload, long size, long conns,
+		       const char *rate, int m, const struct seq_plan *p, const struct seq_rule *r,
+		       struct report_decision *d)
 {
+	struct cell_key k = {workload, rate, size, conns};
+
+	return report_decide_among(run->load_cells, run->nload_cells, rate_cell, &k, m, p, r, d);
+}
+
+int report_decide_among(const struct runs_cell *all, size_t nall,
+			int (*keep)(const struct runs_cell *, const void *), const void *arg, int m,
+			const struct seq_plan *p, const struct seq_rule *r, struct report_decision *d)
+{
+	const struct runs_cell **cells = calloc(nall + 1, sizeof(*cells));
+	const double **v = calloc(nall + 1, sizeof(*v));
+	size_t *n = calloc(nall + 1, sizeof(*n)), k = 0;
+	int hb = runs_metrics[m].higher_better;
+	struct seq_pick pk;
+
 	memset(d, 0, sizeof(*d));
-	for (size_t i = 0; i < n; i++) {
-		const struct runs_cell *c = &cells[i];
-		struct stats_summary s;
-		if (c->peer || !keep(c, arg))
+	d->d.verdict = SEQ_NODATA;
+	if (!cells || !v || !n)
+		goto cleanup;
+	for (size_t i = 0; i < nall; i++) {
+		const struct runs_cell *c = &all[i];
+		if (c->peer || !keep(c, arg) || !values(c, m))
 			continue;
-		stats_summary(c->v[m], c->n, &s);
-		if (!s.n)
-			continue;
-		d->candidates++;
-		if (!d->best || better(m, s.median, d->sbest.median)) {
-			d->second = d->best;
-			d->ssecond = d->sbest;
-			d->best = c;
-			d->sbest = s;
-		} else if (!d->second || better(m, s.median, d->ssecond.median)) {
-			d->second = c;
-			d->ssecond = s;
+		cells[k] = c;
+		v[k] = c->v[m];
+		n[k++] = c->n;
+	}
+	d->candidates = (int)k;
+	if (!k || seq_pick(v, n, k, hb, p, r ? r : &report_rule_default, &pk))
+		goto cleanup;
+	if (pk.best < 0) {
+		/* one repetition each: the best by its one value, nothing decided */
+		double bt = NAN;
+		for (size_t i = 0; i < k; i++) {
+			struct effect_loc l;
+			if (effect_location(v[i], n[i], 0.05, &l))
+				continue;
+			if (pk.best < 0 || (hb ? l.typical > bt : l.typical < bt)) {
+				pk.second = pk.best;
+				pk.best = (int)i;
+				bt = l.typical;
+			} else if (pk.second < 0)
+				pk.second = (int)i;
 		}
 	}
-	if (d->best && d->second) {
-		double *a = malloc(d->best->n * sizeof(*a)), *b = malloc(d->second->n * sizeof(*b));
-		size_t na = 0, nb = 0;
-		for (size_t i = 0; a && i < d->best->n; i++)
-			if (!isnan(d->best->v[m][i]))
-				a[na++] = d->best->v[m][i];
-		for (size_t i = 0; b && i < d->second->n; i++)
-			if (!isnan(d->second->v[m][i]))
-				b[nb++] = d->second->v[m][i];
-		if (a && b && !stats_mwu(a, na, b, nb, &d->t))
-			d->apart = d->t.p < REPORT_ALPHA;
-		free(a);
-		free(b);
-		double ref = d->ssecond.median;
-		d->margin = ref ? fabs(d->sbest.median - ref) / fabs(ref) : 0;
+	if (pk.best < 0)
+		goto cleanup;
+	d->best = cells[pk.best];
+	effect_location(v[pk.best], n[pk.best], 0.05, &d->lbest);
+	if (pk.second >= 0) {
+		d->second = cells[pk.second];
+		effect_location(v[pk.second], n[pk.second], 0.05, &d->lsecond);
 	}
+	d->d = pk.d;
+cleanup:
+	free(cells);
+	free(v);
+	free(n);
 	return d->candidates;
+}
+
+int report_stuck(const struct seq_decision *d, const struct seq_rule *r)
+{
+	double eff = fabs(d->e.ratio - 1);
+
+	return d->verdict == SEQ_OPEN && !d->reps_needed && eff > r->margin && eff < r->min_effect;
+}
+
+void report_verdict_words(char *buf, size_t len, const struct seq_decision *d, const struct seq_rule *r,
+			  const struct seq_plan *p)
+{
+	switch (d->verdict) {
+	case SEQ_BETTER:
+	case SEQ_WORSE:
+		snprintf(buf, len, "%s", seq_verdict_names[d->verdict]);
+		break;
+	case SEQ_EQUIVALENT:
+		snprintf(buf, len, "equivalent within ±%.0f%%", 100 * r->margin);
+		break;
+	case SEQ_OPEN:
+		if (report_stuck(d, r))
+			snprintf(buf, len, "not decided: the effect lies between margin and min effect");
+		else if (!d->reps_needed)
+			snprintf(buf, len, "not decided: over %d reps would be needed", SEQ_REPS_LIMIT);
+		else if (d->beyond_max)
+			snprintf(buf, len, "not decided: ~%d reps, beyond the plan's %d", d->reps_needed,
+				 p->max);
+		else
+			snprintf(buf, len, "not decided yet: ~%d reps would likely decide it",
+				 d->reps_needed);
+		break;
+	case SEQ_NODATA:
+		snprintf(buf, len, "no data (fewer than 2 values each)");
+		break;
+	}
 }
 
 static double log_dist(long a, long b)
@@ -114,46 +230,64 @@ void report_nearest(const struct runs_run *run, long size, long conns, long *msi
 	}
 }
 
-void report_power_note(FILE *f, size_t n1, size_t n2, double alpha)
+/* One row: the effect of best against runner-up in words, and the verdict. */
+static void table_row(FILE *f, const char *sz, long conns, int m, const struct report_decision *d,
+		      const struct seq_rule *r, const struct seq_plan *p, int html)
 {
-	double pmin = stats_mwu_p_min(n1, n2);
+	char effect[256] = "", verdict[128];
+	const struct seq_decision *x = &d->d;
 
-	if (pmin >= alpha)
-		fprintf(f,
-			"note: with %zu and %zu repetitions the smallest two-sided p-value a rank test can "
-			"give is %.3f, "
-			"not below alpha %.2f: no difference, however large, can be called significant; "
-			"sweep with at least 4 repetitions each.\n",
-			n1, n2, pmin, alpha);
-	else if (n1 < 5 || n2 < 5)
-		fprintf(f,
-			"note: with %zu and %zu repetitions the smallest possible p-value is %.3f: only "
-			"differences "
-			"where every repetition of one variant beats every one of the other can reach alpha "
-			"%.2f.\n",
-			n1, n2, pmin, alpha);
+	if (!d->second)
+		snprintf(verdict, sizeof(verdict), "only one variant");
+	else
+		report_verdict_words(verdict, sizeof(verdict), x, r, p);
+	if (d->second && x->verdict != SEQ_NODATA)
+		effect_phrase(effect, sizeof(effect), m, x->e.ratio, x->e.rlo, x->e.rhi);
+	if (!html) {
+		fprintf(f, "%-9s %6ld  %-30s %-30s %-48s %s\n", sz, conns, d->best->variant,
+			d->second ? d->second->variant : "-", effect, verdict);
+		return;
+	}
+	fprintf(f, "<tr class=\"%s\"><td>%s</td><td>%ld</td><td>%s</td><td>%.4g</td><td>",
+		x->verdict == SEQ_BETTER ? "apart" : "tie", sz, conns, d->best->variant, d->lbest.typical);
+	if (d->second) {
+		fprintf(f, "%s</td><td>%.4g</td><td>", d->second->variant, d->lsecond.typical);
+		report_html_text(f, effect);
+	} else
+		fprintf(f, "-</td><td></td><td>");
+	fprintf(f, "</td><td>%zu</td><td>",
+		d->second && d->lsecond.n < d->lbest.n ? d->lsecond.n : d->lbest.n);
+	report_html_text(f, verdict);
+	fprintf(f, "</td></tr>\n");
 }
 
-void report_decision_table(FILE *f, const struct runs_run *run, int m, int html)
+void report_decision_table(FILE *f, const struct runs_run *run, int m, const struct seq_rule *r, int html)
 {
 	long *sizes = NULL, *conns = NULL, *mconns = NULL;
 	const char **mixes = NULL;
 	int ns = runs_sizes(run, &sizes), nc = runs_conns(run, &conns);
 	int nm = runs_workloads(run, &mixes, &mconns);
 	const struct runs_metric_info *mi = &runs_metrics[m];
+	struct seq_plan p;
 
+	if (!r)
+		r = &report_rule_default;
+	report_plan(run, &p);
 	if (html)
 		fprintf(f,
-			"<table><caption>%s: best variant per workload (%s is better)</caption>\n"
-			"<tr><th>size</th><th>conns</th><th>best</th><th>median</th><th>runner-up</th>"
-			"<th>median</th><th>margin</th><th>p</th><th>verdict</th></tr>\n",
-			mi->label, mi->higher_better ? "higher" : "lower");
+			"<table><caption>%s: best variant per workload (%s is better); the best against the "
+			"runner-up with its %.2f%% interval</caption>\n"
+			"<tr><th>size</th><th>conns</th><th>best</th><th>typical</th><th>runner-up</th>"
+			"<th>typical</th><th>best against runner-up</th><th>reps</th><th>verdict</th></tr>\n",
+			mi->label, mi->higher_better ? "higher" : "lower", 100 * (1 - seq_look_alpha(&p)));
 	else
 		fprintf(f,
-			"decision table: %s (%s is better), alpha %.2f\n%-9s %6s  %-30s %12s  %-30s %12s %7s "
-			"%6s  %s\n",
-			mi->label, mi->higher_better ? "higher" : "lower", REPORT_ALPHA, "size", "conns",
-			"best", "median", "runner-up", "median", "margin", "p", "verdict");
+			"decision table: %s (%s is better); best against runner-up, %.2f%% interval (reps "
+			"%d..%d, alpha %.2f over the looks), margin ±%.0f%%, min effect %.0f%%\n"
+			"%-9s %6s  %-30s %-30s %-48s %s\n",
+			mi->label, mi->higher_better ? "higher" : "lower", 100 * (1 - seq_look_alpha(&p)),
+			p.min, p.max, p.alpha, 100 * r->margin, 100 * r->min_effect, "size", "conns", "best",
+			"runner-up", "best against runner-up", "verdict");
 	/* the sizes, then the workload mixes (closed loop): a mix is a cell too */
 	for (int i = 0; i < ns + (nm > 0 ? nm : 0); i++)
 		for (int j = 0; j < (i < ns ? nc : 1); j++) {
@@ -164,29 +298,10 @@ void report_decision_table(FILE *f, const struct runs_run *run, int m, int html)
 				runs_size_str(sizes[i], sz, sizeof(sz));
 			else
 				snprintf(sz, sizeof(sz), "mix %s", mixes[i - ns]);
-			if (!(i < ns ? report_decide(run, sizes[i], cc, m, &d)
-				     : report_decide_mix(run, mixes[i - ns], cc, m, &d)))
-				continue;
-			const char *verdict = !d.second ? "only one variant"
-					      : d.apart ? "told apart"
-							: "cannot tell apart";
-			if (html) {
-				fprintf(f, "<tr class=\"%s\"><td>%s</td><td>%ld</td><td>%s</td><td>%.4g</td>",
-					d.apart ? "apart" : "tie", sz, cc, d.best->variant, d.sbest.median);
-				if (d.second)
-					fprintf(f, "<td>%s</td><td>%.4g</td><td>%.1f%%</td><td>%.3f</td>",
-						d.second->variant, d.ssecond.median, 100 * d.margin, d.t.p);
-				else
-					fprintf(f, "<td>-</td><td></td><td></td><td></td>");
-				fprintf(f, "<td>%s</td></tr>\n", verdict);
-			} else if (d.second) {
-				fprintf(f, "%-9s %6ld  %-30s %12.4g  %-30s %12.4g %6.1f%% %6.3f  %s\n", sz,
-					cc, d.best->variant, d.sbest.median, d.second->variant,
-					d.ssecond.median, 100 * d.margin, d.t.p, verdict);
-			} else {
-				fprintf(f, "%-9s %6ld  %-30s %12.4g  %-30s\n", sz, cc, d.best->variant,
-					d.sbest.median, verdict);
-			}
+			if ((i < ns ? report_decide(run, sizes[i], cc, m, &p, r, &d)
+				    : report_decide_mix(run, mixes[i - ns], cc, m, &p, r, &d)) &&
+			    d.best)
+				table_row(f, sz, cc, m, &d, r, &p, html);
 		}
 	if (html)
 		fprintf(f, "</table>\n");

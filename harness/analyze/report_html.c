@@ -132,11 +132,9 @@ static int write_html(const struct runs_run *run, json_t *plots, const char *pat
 	fprintf(f, ", commit ");
 	report_html_text(f, run->info.git_commit ? run->info.git_commit : "?");
 	fprintf(f,
-		". %zu measured windows in %zu cells. Medians over repetitions; intervals are "
-		"distribution-free intervals of the median (order statistics): with fewer than 6 repetitions "
-		"no such interval reaches 95%%, so the range is shown and its real coverage is in the tables "
-		"of "
-		"<code>wirelab pick</code>.</p>\n",
+		". %zu measured windows in %zu cells. Plots show medians over repetitions with the "
+		"distribution-free interval of the median (below 6 repetitions: the range); the decision "
+		"tables compare typical values with intervals that hold across the run's looks.</p>\n",
 		run->rows, run->ncells);
 	if (run->info.topology && !strcmp(run->info.topology, "loopback"))
 		fprintf(f, "<p><b>Loopback:</b> the kernel takes shortcuts here (64 KiB MTU, no real "
@@ -151,11 +149,12 @@ static int write_html(const struct runs_run *run, json_t *plots, const char *pat
 		fputs("</li>\n", f);
 	}
 	fprintf(f,
-		"</ul>\n<h2>Decisions</h2>\n<p>Best of our variants per workload; grey italics: the best two "
-		"cannot be told apart (Mann-Whitney U, alpha %.2f).</p>\n",
-		REPORT_ALPHA);
-	report_decision_table(f, run, RUNS_RPS, 1);
-	report_decision_table(f, run, RUNS_CPU, 1);
+		"</ul>\n<h2>Decisions</h2>\n<p>Best of our variants per workload, against the "
+		"runner-up: the ratio of their typical values (trimmed geometric means) with its interval, "
+		"and the verdict: better, equivalent within the margin, or not decided yet (grey italics). "
+		"Rules: docs/statistics.md.</p>\n");
+	report_decision_table(f, run, RUNS_RPS, NULL, 1);
+	report_decision_table(f, run, RUNS_CPU, NULL, 1);
 	fprintf(f, "<h2>Plots</h2>\n");
 	json_array_foreach(plots, i, p)
 	{

@@ -54,9 +54,9 @@ int report_table(FILE *f, const struct runs_run *run)
 			}
 	if ((ret = report_table_load(f, run)))
 		goto cleanup;
-	/* each note once (a variant's skipped windows are already one note,
-	 * runs_note_tallied); a note on another cell of the same variant is
-	 * not the same note */
+	/* each note once (runs_tally already made a skipped variant one note);
+	 * notes of one variant that differ (client-bound in one cell,
+	 * rate-missed in another) are all said */
 	for (size_t i = 0; i < run->nnotes; i++) {
 		int dup = 0;
 		for (size_t k = 0; k < i && !dup; k++)

@@ -6,7 +6,7 @@
  * looks' correlation, all of a cell's intervals cover the true ratio
  * together with probability >= 1 - alpha, so stopping at the first decided
  * look keeps each false decision (better, or equivalent) at alpha or less.
- * Rules and simulated figures: docs/statistics-decisions.md.
+ * Rules and simulated figures: docs/statistics.md.
  */
 #ifndef WL_SEQ_H
 #define WL_SEQ_H

@@ -115,25 +115,28 @@ const struct results_col results_point_cols[RP_NCOLS] = {
 		      0, P(unc_p9999_us), 1},
 	[RP_UMAX] = {"lat_uncorrected_max_us", "µs", "the slowest request, uncorrected", LOADGEN, RES_REAL, 0,
 		     P(unc_max_us), 1},
-	[RP_SYSCALLS] = {"syscalls_per_req", "syscalls", "the server's syscalls in the window / requests",
+	[RP_SYSCALLS] = {"syscalls_per_req", "syscalls",
+			 "the server's syscalls in the counting window / its requests (run.json "
+			 "probe_window: same, the timing window; separate, a 1 s window right after it)",
 			 PROBES, RES_REAL, 3, P(syscalls_per_req), 1},
 	[RP_CPU] =
 		{"cpu_us_per_req", "µs",
 		 "the server's own CPU time in the window / requests (run.json cpu_source says which source)",
-		 "BPF sum_exec_runtime, or /proc/PID/stat (10 ms ticks) without probes", RES_REAL, 3,
-		 P(cpu_us_per_req), 1},
+		 "BPF sum_exec_runtime (probe window same), /proc/PID/task/*/schedstat (separate), or "
+		 "/proc/PID/stat (10 ms ticks) without probes",
+		 RES_REAL, 3, P(cpu_us_per_req), 1},
 	[RP_CORE] =
 		{"core_us_per_req", "µs",
 		 "busy time of the server's CPUs / requests: softirq and anyone else's work there included",
 		 "/proc/stat", RES_REAL, 3, P(core_us_per_req), 1},
 	[RP_CTXSW] = {"ctxsw_per_req", "switches",
-		      "the server's context switches (voluntary + involuntary) / "
+		      "the server's context switches (voluntary + involuntary) in the counting window / its "
 		      "requests",
 		      PROBES, RES_REAL, 4, P(ctxsw_per_req), 1},
 	[RP_SEGS] =
 		{"tx_segments_per_req", "segments",
-		 "TCP segments the server's sockets sent / requests (a TSO/GSO packet counts as the segments "
-		 "it becomes)",
+		 "TCP segments the server's sockets sent in the counting window / its requests (a TSO/GSO "
+		 "packet counts as the segments it becomes)",
 		 PROBES, RES_REAL, 3, P(tx_segments_per_req), 1},
 	[RP_ZC_COPIED] = {"zc_copied_share", "0 to 1",
 			  "of a zerocopy variant's zero-copy sends in the window, the share the kernel "
@@ -193,9 +196,10 @@ const struct results_col results_syscall_cols[RS_NCOLS] = {
 	[RS_REP] = {"rep", "", "as in points.csv", "--reps", RES_INT, 0, S(rep), 0},
 	[RS_SYSCALL] = {"syscall", "", "the syscall's name (sys_N for one this build's kernel headers lack)",
 			"bpf/gen-syscall-names", RES_TEXT, 0, S(syscall), 0},
-	[RS_COUNT] = {"count", "syscalls", "how many the server made in the window", PROBES, RES_COUNT, 0,
-		      S(count), 0},
-	[RS_PER_REQ] = {"per_req", "syscalls", "count / the window's requests", PROBES, RES_REAL, 4,
+	[RS_COUNT] = {"count", "syscalls",
+		      "how many the server made in the counting window (as syscalls_per_req)", PROBES,
+		      RES_COUNT, 0, S(count), 0},
+	[RS_PER_REQ] = {"per_req", "syscalls", "count / the counting window's requests", PROBES, RES_REAL, 4,
 			S(per_req), 0},
 };
 

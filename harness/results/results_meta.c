@@ -13,18 +13,19 @@
 #include "results_cols.h"
 
 enum meta_type {
-	MT_INT,	 /* long */
-	MT_INT0, /* long, 0 is null */
-	MT_BOOL, /* int */
-	MT_REAL, /* double */
-	MT_STR,	 /* const char *, always a string (NULL: "") */
-	MT_STRN, /* const char *, NULL is null */
-	MT_STRS, /* const char **, its count a long at off_n */
-	MT_INTS, /* long *, its count a long at off_n */
+	MT_INT,	  /* long */
+	MT_INT0,  /* long, 0 is null */
+	MT_BOOL,  /* int */
+	MT_REAL,  /* double */
+	MT_STR,	  /* const char *, always a string (NULL: "") */
+	MT_STRN,  /* const char *, NULL is null */
+	MT_STRS,  /* const char **, its count a long at off_n */
+	MT_INTS,  /* long *, its count a long at off_n */
+	MT_STOPS, /* struct results_cell_stop *, its count a long at off_n */
 };
 
-static const char *const type_names[] = {"integer", "integer or null", "boolean", "number",
-					 "string",  "string or null",  "strings", "integers"};
+static const char *const type_names[] = {"integer",	   "integer or null", "boolean",  "number", "string",
+					 "string or null", "strings",	      "integers", "objects"};
 
 #define M(f) offsetof(struct results_meta, f)
 #define O(f) offsetof(struct results_meta, options.f)
@@ -55,7 +56,8 @@ static const struct meta_key {
 	{"topology", MT_STR, M(topology), 0, "loopback, netns, ssh or vm"},
 	{"topology_settings", MT_STR, M(topology_settings), 0,
 	 "the topology as set up: namespaces, addresses, MTU, offloads, link rate; or the ssh hosts"},
-	{"cpu_source", MT_STR, M(cpu_source), 0, "where cpu_us_per_req came from: probe (BPF) or proc"},
+	{"cpu_source", MT_STR, M(cpu_source), 0,
+	 "where cpu_us_per_req came from: probe (BPF), schedstat (--probe-window separate) or proc"},
 	{"probes", MT_STR, M(probes), 0, "whether the probes ran, or why not"},
 	{"client_bound_rule", MT_STR, M(client_bound_rule), 0, "when a row's status is client-bound"},
 	{"rate_rule", MT_STRN, M(rate_rule), 0,
@@ -66,7 +68,9 @@ static const struct meta_key {
 	{"options.threads", MT_INT, O(threads), 0, "--threads"},
 	{"options.duration_s", MT_INT, O(duration_s), 0, "--duration, seconds"},
 	{"options.warmup_s", MT_REAL, O(warmup_s), 0, "--warmup, seconds"},
-	{"options.reps", MT_INT, O(reps), 0, "--reps"},
+	{"options.reps", MT_INT, O(reps), 0, "--reps MIN (or N): the repetitions every point gets"},
+	{"options.reps_max", MT_INT, O(reps_max), 0,
+	 "--reps ..MAX: a cell whose decision is open gets more repetitions, up to MAX (docs/statistics.md)"},
 	{"options.connection_close", MT_BOOL, O(connection_close), 0, "--connection-close"},
 	{"options.load", MT_STR, O(load), 0, "--load: wrk, closed or open (a run without it: wrk)"},
 	{"options.rates", MT_STRS, O(rates), O(nrates), "--rates, as given: 20000, 50%"},
@@ -98,6 +102,23 @@ static const struct meta_key {
 	 "samples at interrupt-enable points were given to their callers (timer sampling or a VM)"},
 	{"profile.overhead", MT_STRN, M(profile.overhead), 0,
 	 "what profiling cost the server, as measured (it is in cpu_us_per_req), and what that leaves out"},
+	{"options.baseline", MT_STRN, O(baseline), 0,
+	 "--baseline RUN: open cells are those whose check against RUN is open; null: pick among a cell's "
+	 "variants"},
+	{"options.decide", MT_STRS, O(decide), O(ndecide),
+	 "--decide: the metrics a cell's decision is read on"},
+	{"options.margin", MT_REAL, O(margin), 0, "--margin: equivalent within this fraction"},
+	{"options.min_effect", MT_REAL, O(min_effect), 0,
+	 "--min-effect: better only by at least this fraction"},
+	{"options.probe_window", MT_STRN, O(probe_window), 0,
+	 "--probe-window: same (probes attached during the timing window) or separate (counts from a "
+	 "short window right after it); null: same"},
+	{"look_alpha", MT_REAL, M(look_alpha), 0,
+	 "the two-sided alpha of each look at a cell's decision: 0.05 / (MAX - MIN + 1)"},
+	{"cells", MT_STOPS, M(cells), M(ncells),
+	 "per cell: size, workload (a mix's name, or empty), conns, rate (open mode's, or empty), variant "
+	 "(null: all of the cell's, as pick compares them), reps, stopped (decided, max, nothing to "
+	 "compare, interrupted) and verdicts"},
 	{"argv", MT_STRS, M(argv), M(argc), "the options as given, \"sweep\" first, which --resume reuses"},
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -153,6 +174,20 @@ static json_t *to_json(const struct meta_key *k, const struct results_meta *m)
 		a = json_array();
 		for (long i = 0; i < *AT(m, k->off_n, const long); i++)
 			json_array_append_new(a, json_integer((*AT(m, k->off, long *const))[i]));
+		return a;
+	case MT_STOPS:
+		a = json_array();
+		for (long i = 0; i < *AT(m, k->off_n, const long); i++) {
+			const struct results_cell_stop *c =
+				&(*AT(m, k->off, struct results_cell_stop *const))[i];
+			json_array_append_new(
+				a, json_pack("{s:I,s:s,s:I,s:s,s:s?,s:I,s:s,s:s}", "size",
+					     (json_int_t)c->size, "workload", c->workload ? c->workload : "",
+					     "conns", (json_int_t)c->conns, "rate", c->rate ? c->rate : "",
+					     "variant", c->variant, "reps", (json_int_t)c->reps, "stopped",
+					     c->stopped ? c->stopped : "", "verdicts",
+					     c->verdicts ? c->verdicts : ""));
+		}
 		return a;
 	}
 	return json_null();
@@ -222,6 +257,32 @@ static int from_json(const struct meta_key *k, json_t *v, struct results_meta *m
 		if (json_is_string(v))
 			*AT(m, k->off, const char *) = json_string_value(v);
 		break;
+	case MT_STOPS:
+		if (!json_is_array(v))
+			break;
+		{
+			struct results_cell_stop *a = calloc(n + 1, sizeof(*a));
+			if (!a)
+				return -ENOMEM;
+			json_array_foreach(v, i, x)
+			{
+				const char *w = json_string_value(json_object_get(x, "workload")),
+					   *r = json_string_value(json_object_get(x, "rate"));
+				a[i] = (struct results_cell_stop){
+					.size = (long)json_integer_value(json_object_get(x, "size")),
+					.conns = (long)json_integer_value(json_object_get(x, "conns")),
+					.workload = w ? w : "",
+					.rate = r ? r : "",
+					.variant = json_string_value(json_object_get(x, "variant")),
+					.reps = (long)json_integer_value(json_object_get(x, "reps")),
+					.stopped = json_string_value(json_object_get(x, "stopped")),
+					.verdicts = json_string_value(json_object_get(x, "verdicts")),
+				};
+			}
+			*AT(m, k->off, struct results_cell_stop *) = a;
+			*AT(m, k->off_n, long) = (long)n;
+		}
+		break;
 	case MT_STRS:
 	case MT_INTS:
 		if (!json_is_array(v))
@@ -270,7 +331,7 @@ int results_meta_read(json_t *j, struct results_meta *m)
 void results_meta_free(struct results_meta *m)
 {
 	for (size_t i = 0; i < NKEYS; i++)
-		if (keys[i].type == MT_STRS || keys[i].type == MT_INTS) {
+		if (keys[i].type == MT_STRS || keys[i].type == MT_INTS || keys[i].type == MT_STOPS) {
 			free(*AT(m, keys[i].off, void *));
 			*AT(m, keys[i].off, void *) = NULL;
 			*AT(m, keys[i].off_n, long) = 0;

@@ -29,7 +29,8 @@ struct results_meta {
 		long *sizes, nsizes, *conns, nconns;
 		long threads, duration_s;
 		double warmup_s;
-		long reps;
+		long reps;     /* --reps MIN (or N): every point gets this many */
+		long reps_max; /* --reps ..MAX: open cells get more, up to this; 0: reps (older runs) */
 		int connection_close;
 		const char *load; /* "wrk", "closed", "open"; NULL read: wrk */
 		const char **rates, **workloads;
@@ -43,8 +44,13 @@ struct results_meta {
 		long peers;
 		int no_probes, sqpoll;
 		const char *out, *build;
-		int profile;	 /* --profile */
-		long profile_hz; /* --profile-hz, 0 without --profile */
+		int profile;	      /* --profile */
+		long profile_hz;      /* --profile-hz, 0 without --profile */
+		const char *baseline; /* --baseline RUN: cells decided against it, or NULL */
+		const char **decide;  /* --decide: the metrics a cell's decision is read on */
+		long ndecide;
+		double margin, min_effect; /* --margin, --min-effect of those decisions */
+		const char *probe_window;  /* --probe-window same|separate; NULL: same (older runs) */
 	} options;
 	/* wirelab sweep --profile: how the profiles were taken (docs/profile.md) */
 	struct results_profile_meta {
@@ -54,6 +60,19 @@ struct results_meta {
 		const char *vm;	      /* the evidence of a virtual machine, NULL: none */
 		const char *overhead; /* the profiler's measured cost, and what it leaves out */
 	} profile;
+	double look_alpha; /* the two-sided alpha of each look: 0.05 / (MAX - MIN + 1); 0: unknown */
+	/* Per cell (a size or mix, a concurrency, an open-mode rate; with
+	 * --baseline, also a variant):
+	 * how many repetitions it got and why it stopped. */
+	struct results_cell_stop {
+		long size, conns;
+		const char *workload, *rate; /* format 2: "" for one file size, closed loop */
+		const char *variant;	     /* NULL: every variant of the cell (pick) */
+		long reps;
+		const char *stopped;  /* "decided", "max", "nothing to compare", "interrupted" */
+		const char *verdicts; /* per metric, "rps better, cpu equivalent" */
+	} * cells;
+	long ncells;
 	const char **argv; /* the sweep's options as given ("sweep", ...), which --resume reuses */
 	long argc;
 };

@@ -85,6 +85,9 @@ int sweep_load_nsizes(const struct sweep_opts *o);
 int sweep_load_nslots(const struct sweep_opts *o);
 /* Fill p's size, mix, rate and client threads for size slot s and slot k. */
 void sweep_load_point(const struct sweep_opts *o, struct sweep_point *p, int s, int k);
+/* The slot whose window slot k's rate is a share of (the capacity
+ * window, which must run first in the same repetition), or -1. */
+int sweep_load_capacity_slot(const struct sweep_opts *o, int k);
 /* 0: p can run (an open share resolved to requests/s from the capacity
  * window, or from --resume's points.csv); 1: it cannot, why in reason. */
 int sweep_load_prepare(const struct sweep_opts *o, struct sweep_point *p, char *reason, size_t len);
@@ -96,11 +99,21 @@ void sweep_load_label(const struct sweep_point *p, char *buf, size_t len);
 /* The mixes' docroots under root (wirelab-load --make-docroot). */
 int sweep_load_corpus(const struct sweep_opts *o, const char *root, char *err, size_t errlen);
 
-/* sweep_point.c's hook: one window of wirelab-load (a warm-up when warmup
- * is set: nothing kept). Fills r->w and r->lf; 0 or -errno with err said,
- * as sweep_wrk_run. */
+/* What a window of wirelab-load is for: the timing window (its JSON kept
+ * under WIRELAB_LOAD_KEEP), a warm-up (nothing read), or sweep_window.c's
+ * counting window (read, not kept). */
+enum { SWEEP_LOAD_TIMED, SWEEP_LOAD_WARMUP, SWEEP_LOAD_COUNTING };
+/* sweep_point.c's hook: one window of wirelab-load (why: one of the
+ * above). Fills r->w and r->lf (not for a warm-up); 0 or -errno with err
+ * said, as sweep_wrk_run. */
 int sweep_load_run(const struct sweep_opts *o, const struct topo *t, const struct sweep_point *p, int port,
-		   int tls, double seconds, int warmup, struct point_result *r, char *err, size_t errlen);
+		   int tls, double seconds, int why, struct point_result *r, char *err, size_t errlen);
+/* One window of whichever client p uses (wrk, or wirelab-load for why
+ * SWEEP_LOAD_TIMED or SWEEP_LOAD_COUNTING): the timing window of
+ * sweep_point.c and the counting window of sweep_window.c. */
+int sweep_client_window(const struct sweep_opts *o, const struct topo *t, const struct sweep_point *p,
+			int port, int tls, int seconds, int why, struct point_result *r, char *err,
+			size_t errlen);
 /* After the window: rate-missed when open mode kept less than 98% of its
  * rate (the status sweep_point.c would give otherwise stands). */
 void sweep_load_status(const struct sweep_point *p, struct point_result *r);

@@ -62,6 +62,15 @@ void sweep_load_point(const struct sweep_opts *o, struct sweep_point *p, int s, 
 		p->threads = o->nclient_cpus < p->conns ? o->nclient_cpus : p->conns;
 }
 
+int sweep_load_capacity_slot(const struct sweep_opts *o, int k)
+{
+	int r = k - o->load.need_capacity;
+
+	if (o->load.kind != SWEEP_LOAD_OPEN || !o->load.need_capacity || r < 0 || r >= o->load.nrates)
+		return -1;
+	return o->load.rates[r].share > 0 ? 0 : -1;
+}
+
 static int is_capacity(const struct sweep_opts *o, const struct sweep_point *p)
 {
 	return o->load.kind == SWEEP_LOAD_OPEN && p->load == SWEEP_LOAD_CLOSED;

@@ -246,8 +246,9 @@ cleanup:
 }
 
 int sweep_load_run(const struct sweep_opts *o, const struct topo *t, const struct sweep_point *p, int port,
-		   int tls, double seconds, int warmup, struct point_result *r, char *err, size_t errlen)
+		   int tls, double seconds, int why, struct point_result *r, char *err, size_t errlen)
 {
+	int warmup = why == SWEEP_LOAD_WARMUP;
 	int nhosts = t->kind == TOPO_SSH ? o->nclient_hosts : 1, ret = 0, status, mix = 0;
 	struct load_job jobs[SWEEP_MAX_HOSTS];
 	json_t *each[SWEEP_MAX_HOSTS] = {0}, *all = NULL;
@@ -295,7 +296,8 @@ int sweep_load_run(const struct sweep_opts *o, const struct topo *t, const struc
 		if (warmup)
 			continue;
 		each[h] = read_out(j->out, &cpu_s);
-		keep(p, h, each[h]);
+		if (why == SWEEP_LOAD_TIMED)
+			keep(p, h, each[h]);
 		if (!each[h] || !WIFEXITED(status) || WEXITSTATUS(status)) {
 			sweep_tail(j->err, tail, sizeof(tail));
 			sweep_status_str(status, how, sizeof(how));
@@ -318,7 +320,7 @@ int sweep_load_run(const struct sweep_opts *o, const struct topo *t, const struc
 		ret = -EIO;
 		goto cleanup;
 	}
-	if (nhosts > 1)
+	if (nhosts > 1 && why == SWEEP_LOAD_TIMED)
 		keep(p, -1, all);
 	for (int h = 0; !all && h < nhosts; h++)
 		if (each[h])
@@ -337,4 +339,13 @@ cleanup:
 	}
 	json_decref(all);
 	return ret;
+}
+
+int sweep_client_window(const struct sweep_opts *o, const struct topo *t, const struct sweep_point *p,
+			int port, int tls, int seconds, int why, struct point_result *r, char *err,
+			size_t errlen)
+{
+	if (p->load != SWEEP_LOAD_WRK)
+		return sweep_load_run(o, t, p, port, tls, seconds, why, r, err, errlen);
+	return sweep_wrk_run(o, t, p, port, tls, seconds, 0, &r->w, err, errlen);
 }

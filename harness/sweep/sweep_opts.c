@@ -15,6 +15,7 @@
 #include "sweep_profile.h"
 #include "sweep_values.h"
 #include "sweep_variants.h"
+#include "sweep_window.h"
 
 const char *const topo_names[] = {"loopback", "netns", "ssh", "vm"};
 
@@ -37,7 +38,14 @@ void sweep_usage(FILE *f)
 		"  --threads N           wrk threads (default 1; never more than the connections)\n"
 		"  --duration S          measured window, whole seconds (default 10)\n"
 		"  --warmup S            warm-up before each window, seconds (default 2; 0: none)\n"
-		"  --reps N              repetitions of every point (default 3)\n"
+		"  --reps MIN..MAX       repetitions: MIN of every point, then one more at a time of each\n"
+		"                        variant of a cell whose decision is open, up to MAX (default\n"
+		"                        3..10); --reps N: exactly N\n"
+		"  --decide LIST         the metrics a cell's decision is read on (default "
+		"rps,cpu,syscalls)\n"
+		"  --baseline RUN        decide each cell as check against RUN does, not as pick does\n"
+		"  --margin PCT          equivalent within +-PCT (default 3%%)\n"
+		"  --min-effect PCT      better only by at least PCT (default 3%%)\n"
 		"  --connection-close    a new connection per request\n"
 		"  --load wrk|closed|open  the client: wrk (default), or build/wirelab-load in closed\n"
 		"                        loop or open loop at --rates (latency from each request's\n"
@@ -66,6 +74,8 @@ void sweep_usage(FILE *f)
 		"  --profile             a CPU profile of the server in every window: OUT/profiles/ (folded\n"
 		"                        stacks, flame graphs) and OUT/profiles.csv (docs/profile.md)\n"
 		"  --profile-hz N        samples per second of CPU time, 1..%d (default %d)\n"
+		"  --probe-window W      separate (default): no probe during the timing window, counts from\n"
+		"                        a 1 s window right after it; same: probes attached during it\n"
 		"  --out DIR             the run's folder (default results/<run-id>)\n"
 		"  --resume DIR          finish an interrupted run: its options, skipping finished points\n"
 		"  --build DIR           where <variant>/wirelab-httpd are (default: next to wirelab)\n",
@@ -79,7 +89,6 @@ enum {
 	O_THREADS,
 	O_DURATION,
 	O_WARMUP,
-	O_REPS,
 	O_CLOSE,
 	O_TOPO,
 	O_RATE,
@@ -103,6 +112,8 @@ enum {
 	O_RATES,
 	O_WORKLOAD,
 	O_HELP,
+	O_ADAPT, /* sweep_adapt_opt: --reps, --baseline, --decide, --margin, --min-effect */
+	O_PROBEWIN,
 };
 
 static const struct option long_opts[] = {
@@ -112,7 +123,12 @@ static const struct option long_opts[] = {
 	{"threads", required_argument, 0, O_THREADS},
 	{"duration", required_argument, 0, O_DURATION},
 	{"warmup", required_argument, 0, O_WARMUP},
-	{"reps", required_argument, 0, O_REPS},
+	{"reps", required_argument, 0, O_ADAPT},
+	{"baseline", required_argument, 0, O_ADAPT},
+	{"decide", required_argument, 0, O_ADAPT},
+	{"margin", required_argument, 0, O_ADAPT},
+	{"min-effect", required_argument, 0, O_ADAPT},
+	{"probe-window", required_argument, 0, O_PROBEWIN},
 	{"connection-close", no_argument, 0, O_CLOSE},
 	{"topology", required_argument, 0, O_TOPO},
 	{"link-rate", required_argument, 0, O_RATE},
@@ -182,13 +198,14 @@ int sweep_opts_parse(int argc, char **argv, struct sweep_opts *o, char *err, siz
 {
 	const char *variants = "all", *sizes = "1k,64k,1m", *conns = "1,64", *topo = NULL, *peers = NULL;
 	long tmp[SWEEP_MAX_SIZES];
-	int c, ret = -EINVAL;
+	int c, li = 0, ret = -EINVAL;
 
 	memset(o, 0, sizeof(*o));
 	o->threads = 1;
 	o->duration = 10;
 	o->warmup = 2;
-	o->reps = 3;
+	sweep_adapt_defaults(o);
+	o->probe_window = SWEEP_WINDOW_DEFAULT;
 	o->offloads = -1;
 	o->argc = argc;
 	o->argv = argv;
@@ -200,7 +217,7 @@ int sweep_opts_parse(int argc, char **argv, struct sweep_opts *o, char *err, siz
 		o->lua[0] = 0;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":", long_opts, &li)) != -1) {
 		const char *a = optarg;
 		switch (c) {
 		case O_VARIANTS:
@@ -232,8 +249,12 @@ int sweep_opts_parse(int argc, char **argv, struct sweep_opts *o, char *err, siz
 			}
 			break;
 		}
-		case O_REPS:
-			if (sweep_parse_int("--reps", a, 1, 100, &o->reps, err, errlen))
+		case O_ADAPT:
+			if (sweep_adapt_opt(o, long_opts[li].name, a, err, errlen))
+				return -EINVAL;
+			break;
+		case O_PROBEWIN:
+			if (sweep_window_opt(o, a, err, errlen))
 				return -EINVAL;
 			break;
 		case O_CLOSE:
@@ -427,7 +448,7 @@ int sweep_opts_parse(int argc, char **argv, struct sweep_opts *o, char *err, siz
 		return ret;
 	if (peers && (ret = sweep_resolve_peers(o, peers, err, errlen)))
 		return ret;
-	return 0;
+	return sweep_adapt_check(o, err, errlen);
 }
 
 void sweep_opts_free(struct sweep_opts *o)

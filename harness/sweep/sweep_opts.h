@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "sweep_adapt.h"
 #include "sweep_load.h"
 #include "variant.h"
 
@@ -27,11 +28,13 @@ struct sweep_opts {
 	int nsizes;
 	int conns[SWEEP_MAX_CONNS];
 	int nconns;
-	int threads;   /* wrk threads (capped at the connections of a point) */
-	int duration;  /* measured window, whole seconds (wrk's resolution) */
-	double warmup; /* seconds */
-	int reps;
-	int conn_close; /* a new connection per request */
+	int threads;		       /* wrk threads (capped at the connections of a point) */
+	int duration;		       /* measured window, whole seconds (wrk's resolution) */
+	double warmup;		       /* seconds */
+	int reps;		       /* --reps MIN (or N): every point gets this many */
+	struct sweep_adapt_opts adapt; /* --reps ..MAX, --baseline, --decide, --margin, --min-effect */
+	int probe_window;	       /* --probe-window: enum sweep_window */
+	int conn_close;		       /* a new connection per request */
 	enum topo_kind topology;
 	char link_rate[32]; /* tc tbf rate, "" for none */
 	int mtu;	    /* 0: leave */

@@ -3,7 +3,9 @@
  * wrk warms it up, then the window: probe counters, /proc/stat and the
  * server's /proc CPU time are read right before wrk starts and right after
  * it exits, and every per-request figure divides by the requests wrk
- * completed in that window.
+ * completed in that window. With --probe-window separate no probe is
+ * attached during it and the counts come from a window after it
+ * (sweep_window.h).
  */
 #include <math.h>
 #include <stdio.h>
@@ -15,6 +17,7 @@
 #include "sweep_point.h"
 #include "sweep_proc.h"
 #include "sweep_srv.h"
+#include "sweep_window.h"
 #include "sweep_zc.h"
 
 /* wrk's thread busy this much of the window means the load generator, not
@@ -70,6 +73,7 @@ int sweep_point_run(const struct sweep_opts *o, const struct topo *t, const stru
 	struct wl_profile *prof = NULL;
 	struct wl_probe_snap a, b, d;
 	struct sweep_zc z0, z1;
+	struct sweep_cpu_snap sched0, sched1;
 	double core0, core1, cpu0, cpu1;
 	int ret, tls = !p->variant->peer && !variant_is(p->variant, "tls", "plain");
 
@@ -80,7 +84,7 @@ int sweep_point_run(const struct sweep_opts *o, const struct topo *t, const stru
 		r->status = ret > 0 ? PT_SKIPPED : PT_FAILED;
 		goto cleanup;
 	}
-	if (!o->no_probes && !probe_note[0]) {
+	if (sweep_window_probed(o) && !probe_note[0]) {
 		char why[256];
 		if (wl_probe_open(srv.pids, srv.npids, &probe, why, sizeof(why)) < 0) {
 			snprintf(probe_note, notelen, "probes unavailable: %s", why);
@@ -90,7 +94,7 @@ int sweep_point_run(const struct sweep_opts *o, const struct topo *t, const stru
 	prof = sweep_profile_open(o, srv.pids, srv.npids);
 	if (o->warmup > 0 && p->load != SWEEP_LOAD_WRK) {
 		char why[256];
-		sweep_load_run(o, t, p, srv.port, tls, o->warmup, 1, r, why, sizeof(why));
+		sweep_load_run(o, t, p, srv.port, tls, o->warmup, SWEEP_LOAD_WARMUP, r, why, sizeof(why));
 	} else if (o->warmup > 0) {
 		struct wrk_result w;
 		char why[256];
@@ -104,12 +108,10 @@ int sweep_point_run(const struct sweep_opts *o, const struct topo *t, const stru
 		wl_probe_read(probe, &a);
 	core0 = cores_busy_s(o->server_cpu_list, o->nserver_cpus);
 	cpu0 = sweep_srv_proc_cpu(&srv);
+	sweep_window_cpu_read(&srv, &sched0);
 	sweep_profile_start(prof);
-	if (p->load != SWEEP_LOAD_WRK)
-		ret = sweep_load_run(o, t, p, srv.port, tls, o->duration, 0, r, r->reason, sizeof(r->reason));
-	else
-		ret = sweep_wrk_run(o, t, p, srv.port, tls, o->duration, 0, &r->w, r->reason,
-				    sizeof(r->reason));
+	ret = sweep_client_window(o, t, p, srv.port, tls, o->duration, SWEEP_LOAD_TIMED, r, r->reason,
+				  sizeof(r->reason));
 	sweep_profile_stop(prof);
 	if (probe)
 		wl_probe_read(probe, &b);
@@ -117,6 +119,7 @@ int sweep_point_run(const struct sweep_opts *o, const struct topo *t, const stru
 	cpu1 = sweep_srv_proc_cpu(&srv);
 	sweep_zc_read(&srv, p->variant, &z1);
 	r->zc_share = sweep_zc_share(&z0, &z1);
+	sweep_window_cpu_read(&srv, &sched1);
 	if (!going_on(&srv, r, ""))
 		goto cleanup;
 	if (ret) {
@@ -152,6 +155,10 @@ int sweep_point_run(const struct sweep_opts *o, const struct topo *t, const stru
 		r->sys_counts = malloc(sizeof(d.syscalls));
 		if (r->sys_counts)
 			memcpy(r->sys_counts, d.syscalls, sizeof(d.syscalls));
+	} else if (!o->no_probes) {
+		/* --probe-window separate: the timing window had no probe */
+		r->cpu_us = sweep_window_cpu_s(&sched0, &sched1) * 1e6 / n;
+		sweep_window_counts(o, t, p, &srv, tls, r, probe_note, notelen);
 	} else
 		r->cpu_us = (cpu1 - cpu0) * 1e6 / n;
 	r->status = r->w.client_busy >= CLIENT_BOUND_BUSY ? PT_CLIENT_BOUND : PT_OK;

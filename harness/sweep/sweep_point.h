@@ -41,6 +41,7 @@ struct point_result {
 	double zc_share;	       /* zero-copy sends the kernel copied (sweep_zc.h); NaN: none counted */
 	uint64_t *sys_counts;	       /* WL_SYS_SLOTS counts in the window, or NULL */
 	struct sweep_prof_result prof; /* --profile: the window's profile */
+	uint64_t count_requests;       /* requests of the window the counts are of; 0: the timing window's */
 };
 
 /* Always 0: how the point went is r->status and r->reason. A probe that

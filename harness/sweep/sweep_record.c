@@ -20,7 +20,10 @@
 #include "probe.h"
 #include "results_meta.h"
 #include "results_points.h"
+#include "runs.h"
+#include "seq.h"
 #include "sweep_profile.h"
+#include "sweep_window.h"
 
 _Static_assert(RESULTS_NAXES == VARIANT_NAXES, "points.csv has a column per axis of the variant model");
 
@@ -98,6 +101,8 @@ int sweep_record_point(const struct sweep_opts *o, const struct topo *t, const s
 	size_t nsys = 0;
 	int ret;
 
+	uint64_t counted = r->count_requests ? r->count_requests : w->requests;
+
 	for (int a = 0; a < VARIANT_NAXES; a++)
 		rp.axis[a] = p->variant->value[a];
 	sweep_load_record(o, p, r, &rp); /* load, workload, rate and the load generator's figures */
@@ -124,7 +129,7 @@ int sweep_record_point(const struct sweep_opts *o, const struct topo *t, const s
 							     rp.rep,
 							     name ? name : names[nsys],
 							     r->sys_counts[nr],
-							     r->sys_counts[nr] / (double)w->requests};
+							     r->sys_counts[nr] / (double)counted};
 			nsys++;
 		}
 	}
@@ -167,13 +172,23 @@ static void cpu_model(char *buf, size_t len)
 		fclose(f);
 }
 
+static const struct results_cell_stop *stops;
+static size_t nstops;
+
+void sweep_record_cells(const struct results_cell_stop *cells, size_t n)
+{
+	stops = cells;
+	nstops = n;
+}
+
 int sweep_record_run(const struct sweep_opts *o, const struct topo *t, const char *run_id,
 		     const char *cpu_source, const char *probe_note, const char *finished, char *err,
 		     size_t errlen)
 {
 	static char when[32];
 	char commit[128], dirty[8], model[256], cmd[PATH_MAX + 128], wrkv[128];
-	const char *variants[SWEEP_MAX_VARIANTS], *hosts[SWEEP_MAX_HOSTS], **argv;
+	const char *variants[SWEEP_MAX_VARIANTS], *hosts[SWEEP_MAX_HOSTS], **argv,
+		*decide[SWEEP_ADAPT_METRICS];
 	const char *rates[SWEEP_MAX_RATES], *mixes[SWEEP_MAX_MIXES];
 	long conns[SWEEP_MAX_CONNS], sizes[SWEEP_MAX_SIZES];
 	struct utsname u;
@@ -215,6 +230,9 @@ int sweep_record_run(const struct sweep_opts *o, const struct topo *t, const cha
 		rates[i] = o->load.rates[i].label;
 	for (int i = 0; i < o->load.nmixes; i++)
 		mixes[i] = o->load.mixes[i].path;
+	for (int i = 0; i < o->adapt.nmetrics; i++)
+		decide[i] = runs_metrics[o->adapt.metrics[i]].key;
+	struct seq_plan plan = {o->reps, o->adapt.reps_max, SEQ_ALPHA};
 	struct results_meta m = {
 		.results_format = RUNS_FORMAT,
 		.run_id = run_id,
@@ -251,6 +269,7 @@ int sweep_record_run(const struct sweep_opts *o, const struct topo *t, const cha
 				.duration_s = o->duration,
 				.warmup_s = o->warmup,
 				.reps = o->reps,
+				.reps_max = o->adapt.reps_max,
 				.connection_close = o->conn_close,
 				.load = sweep_load_names[o->load.kind],
 				.rates = rates,
@@ -274,7 +293,17 @@ int sweep_record_run(const struct sweep_opts *o, const struct topo *t, const cha
 				.sqpoll = o->sqpoll,
 				.out = o->out,
 				.build = o->build,
+				.baseline = o->adapt.baseline[0] ? o->adapt.baseline : NULL,
+				.decide = decide,
+				.ndecide = o->adapt.nmetrics,
+				.margin = o->adapt.margin,
+				.min_effect = o->adapt.min_effect,
+				.probe_window = sweep_window_names[o->probe_window],
 			},
+		/* pick's look; check against a baseline divides it by BASE's looks too */
+		.look_alpha = seq_look_alpha(&plan),
+		.cells = (struct results_cell_stop *)stops,
+		.ncells = (long)nstops,
 		.argv = argv,
 		.argc = argc,
 	};

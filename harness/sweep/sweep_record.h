@@ -21,5 +21,9 @@ int sweep_record_point(const struct sweep_opts *o, const struct topo *t, const s
 int sweep_record_run(const struct sweep_opts *o, const struct topo *t, const char *run_id,
 		     const char *cpu_source, const char *probe_note, const char *finished, char *err,
 		     size_t errlen);
+/* The cells' repetitions and why each stopped (sweep_adapt.c), which the
+ * next sweep_record_run writes into run.json; the caller keeps them. */
+struct results_cell_stop;
+void sweep_record_cells(const struct results_cell_stop *cells, size_t n);
 void sweep_record_close(void);
 #endif

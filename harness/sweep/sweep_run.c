@@ -1,7 +1,9 @@
 /*
  * sweep_run: the sweep itself. Points run repetition-major (every variant
- * at every size and concurrency, then the next repetition), so slow drift
- * of a shared machine spreads over all variants instead of landing on one.
+ * at every size or mix, concurrency and open-mode window, then the next
+ * repetition), so slow drift
+ * of a shared machine spreads over all variants instead of landing on one;
+ * after --reps MIN, sweep_adapt.c's rounds add repetitions to open cells.
  * Ctrl-C or SIGTERM stops after the current step, tears the topology down
  * and keeps every finished row; --resume skips rows already recorded.
  */
@@ -20,6 +22,7 @@
 #include "sweep_proc.h"
 #include "sweep_record.h"
 #include "sweep_run.h"
+#include "sweep_window.h"
 #include "sweep_zc.h"
 
 struct progress {
@@ -89,9 +92,90 @@ static void make_run_id(const struct sweep_opts *o, char *id, size_t len)
 	snprintf(id, len, "%s-%s-%d", stamp, topo_names[o->topology], (int)getpid() % 100000);
 }
 
+/* What one point needs from the run (sweep_one, also called by the
+ * rounds of sweep_adapt.c). */
+struct sweep_ctx {
+	struct sweep_opts *o;
+	struct topo *topo;
+	const char *corpus, *run_id;
+	char (*skip_reason)[512];
+	struct progress *pg;
+	char *probe_note;
+	size_t notelen;
+	char *err;
+	size_t errlen;
+};
+
+/* Variant v at size slot s (a size or a mix), concurrency c, slot k (a
+ * window of the cell: sweep_load_cell.c), repetition rep: measured (or
+ * recorded as skipped or failed) and its rows written. 0, or -1 when the
+ * sweep must stop (an error in x->err, or interrupted). */
+static int sweep_one(void *ctx, int v, int s, int c, int k, int rep)
+{
+	struct sweep_ctx *x = ctx;
+	struct sweep_opts *o = x->o;
+	struct sweep_point p = {.variant = &o->variants[v],
+				.conns = o->conns[c],
+				.threads = o->threads < o->conns[c] ? o->threads : o->conns[c],
+				.rep = rep};
+	struct point_result r;
+
+	sweep_load_point(o, &p, s, k);
+	if (sweep_record_done(&p)) {
+		if (rep <= o->reps)
+			x->pg->total--;
+		return 0;
+	}
+	if (rep > o->reps)
+		x->pg->total++; /* a round of sweep_adapt.c: not in the first count */
+	if (x->skip_reason[v][0]) {
+		memset(&r, 0, sizeof(r));
+		r.status = PT_SKIPPED;
+		snprintf(r.reason, sizeof(r.reason), "%.500s", x->skip_reason[v]);
+	} else if (sweep_load_prepare(o, &p, r.reason, sizeof(r.reason))) {
+		char why[sizeof(r.reason)];
+		snprintf(why, sizeof(why), "%s", r.reason);
+		memset(&r, 0, sizeof(r));
+		r.status = PT_FAILED;
+		snprintf(r.reason, sizeof(r.reason), "%s", why);
+	} else {
+		int had_note = x->probe_note[0] != 0;
+		sweep_point_run(o, x->topo, &p, x->corpus, x->corpus, &r, x->probe_note, x->notelen);
+		if (!had_note && x->probe_note[0]) {
+			fprintf(stderr, "wirelab sweep: %s; %s, syscall/ctxsw/segment columns stay empty\n",
+				x->probe_note,
+				o->probe_window == SWEEP_WINDOW_SEPARATE ? "CPU time still from schedstat"
+									 : "CPU time from /proc instead");
+			if (sweep_record_run(o, x->topo, x->run_id, sweep_window_cpu_source(o, 0),
+					     x->probe_note, NULL, x->err, x->errlen))
+				return -1;
+		}
+	}
+	if (sweep_stop) {
+		free(r.sys_counts);
+		return -1;
+	}
+	int first_skip = r.status == PT_SKIPPED && !x->skip_reason[v][0];
+	if (first_skip)
+		snprintf(x->skip_reason[v], 512, "%s", r.reason);
+	if (sweep_record_point(o, x->topo, &p, &r, x->err, x->errlen)) {
+		free(r.sys_counts);
+		return -1;
+	}
+	free(r.sys_counts);
+	sweep_load_done(o, &p, &r);
+	x->pg->done++;
+	if (PT_MEASURED(r.status)) {
+		x->pg->measured++;
+		x->pg->last_rps = r.rps;
+	}
+	progress_show(x->pg, &p, &r, o, r.status == PT_FAILED || first_skip);
+	return 0;
+}
+
 int sweep_main(struct sweep_opts *o, char *run_dir_out, size_t len)
 {
-	char err[1024] = "", run_id[128], corpus[64] = "", probe_note[512] = "", cmd[128];
+	char err[1024] = "", run_id[128], corpus[64] = "", probe_note[512] = "", cmd[128], plan[256];
 	char skip_reason[SWEEP_MAX_VARIANTS][512];
 	struct topo topo = {0};
 	struct progress pg = {.tty = isatty(2), .t0 = sweep_now()};
@@ -128,16 +212,18 @@ int sweep_main(struct sweep_opts *o, char *run_dir_out, size_t len)
 		any_tls |= !o->variants[v].peer && !variant_is(&o->variants[v], "tls", "plain");
 	if (any_tls && sweep_tls_cert(corpus, err, sizeof(err)))
 		goto cleanup;
-	if (sweep_record_run(o, &topo, run_id, o->no_probes ? "proc" : "probe", probe_note, NULL, err,
+	if (sweep_record_run(o, &topo, run_id, sweep_window_cpu_source(o, 1), probe_note, NULL, err,
 			     sizeof(err)))
 		goto cleanup;
 
 	int nsz = sweep_load_nsizes(o), nslots = sweep_load_nslots(o);
 	pg.total = o->reps * nsz * o->nconns * nslots * o->nvariants;
-	printf("wirelab sweep: %d points (%d variants x %d sizes x %d concurrencies x %d reps%s), %d s "
-	       "windows, %g s warm-up\n",
-	       pg.total, o->nvariants, nsz, o->nconns, o->reps,
-	       nslots > 1 ? " x the windows of open mode's rates" : "", o->duration, o->warmup);
+	sweep_adapt_describe(o, plan, sizeof(plan));
+	printf("wirelab sweep: %d points (%d variants x %d sizes x %d concurrencies%s x %s), %d s "
+	       "windows, %g s warm-up, probe window %s\n",
+	       pg.total, o->nvariants, nsz, o->nconns,
+	       nslots > 1 ? " x the windows of open mode's rates" : "", plan, o->duration, o->warmup,
+	       sweep_window_names[o->probe_window]);
 	printf("  topology: %s\n  server CPUs %s, %s CPUs %s; results: %s\n", topo.settings, o->server_cpus,
 	       o->load.kind == SWEEP_LOAD_WRK ? "wrk" : "wirelab-load", o->client_cpus, o->out);
 	if (topo.kind == TOPO_LOOPBACK)
@@ -153,73 +239,22 @@ int sweep_main(struct sweep_opts *o, char *run_dir_out, size_t len)
 		       "CPU runs a loop thread); it busy-polls beside the loop or wrk\n");
 	fflush(stdout);
 
+	struct sweep_ctx x = {
+		o, &topo, corpus, run_id, skip_reason, &pg, probe_note, sizeof(probe_note), err, sizeof(err)};
 	/* a size slot is a size or a mix, a slot k open mode's capacity window
 	 * or one of its rates (sweep_load_cell.c); variants innermost */
 	for (int rep = 1; rep <= o->reps && !sweep_stop; rep++)
 		for (int s = 0; s < nsz && !sweep_stop; s++)
 			for (int c = 0; c < o->nconns && !sweep_stop; c++)
-				for (int kv = 0; kv < nslots * o->nvariants && !sweep_stop; kv++) {
-					int k = kv / o->nvariants, v = kv % o->nvariants;
-					struct sweep_point p = {.variant = &o->variants[v],
-								.conns = o->conns[c],
-								.threads = o->threads < o->conns[c]
-										   ? o->threads
-										   : o->conns[c],
-								.rep = rep};
-					struct point_result r;
-					sweep_load_point(o, &p, s, k);
-					if (sweep_record_done(&p)) {
-						pg.total--;
-						continue;
-					}
-					if (skip_reason[v][0]) {
-						memset(&r, 0, sizeof(r));
-						r.status = PT_SKIPPED;
-						snprintf(r.reason, sizeof(r.reason), "%.500s",
-							 skip_reason[v]);
-					} else if (sweep_load_prepare(o, &p, r.reason, sizeof(r.reason))) {
-						char why[sizeof(r.reason)];
-						snprintf(why, sizeof(why), "%s", r.reason);
-						memset(&r, 0, sizeof(r));
-						r.status = PT_FAILED;
-						snprintf(r.reason, sizeof(r.reason), "%s", why);
-					} else {
-						int had_note = probe_note[0] != 0;
-						sweep_point_run(o, &topo, &p, corpus, corpus, &r, probe_note,
-								sizeof(probe_note));
-						if (!had_note && probe_note[0]) {
-							fprintf(stderr,
-								"wirelab sweep: %s; CPU time from /proc "
-								"instead, "
-								"syscall/ctxsw/segment columns stay empty\n",
-								probe_note);
-							if (sweep_record_run(o, &topo, run_id, "proc",
-									     probe_note, NULL, err,
-									     sizeof(err)))
-								goto cleanup;
-						}
-					}
-					if (sweep_stop) {
-						free(r.sys_counts);
-						break;
-					}
-					int first_skip = r.status == PT_SKIPPED && !skip_reason[v][0];
-					if (first_skip)
-						snprintf(skip_reason[v], sizeof(skip_reason[v]), "%s",
-							 r.reason);
-					if (sweep_record_point(o, &topo, &p, &r, err, sizeof(err))) {
-						free(r.sys_counts);
-						goto cleanup;
-					}
-					free(r.sys_counts);
-					sweep_load_done(o, &p, &r);
-					pg.done++;
-					if (PT_MEASURED(r.status)) {
-						pg.measured++;
-						pg.last_rps = r.rps;
-					}
-					progress_show(&pg, &p, &r, o, r.status == PT_FAILED || first_skip);
-				}
+				for (int kv = 0; kv < nslots * o->nvariants && !sweep_stop; kv++)
+					if (sweep_one(&x, kv % o->nvariants, s, c, kv / o->nvariants, rep))
+						goto stopped;
+	/* --reps MIN..MAX: more repetitions of the cells still open */
+	if (!sweep_stop && sweep_adapt_rounds(o, sweep_one, &x, err, sizeof(err)))
+		goto stopped;
+stopped:
+	if (err[0])
+		goto cleanup;
 	if (pg.tty)
 		fputc('\n', stderr);
 	{
@@ -228,12 +263,9 @@ int sweep_main(struct sweep_opts *o, char *run_dir_out, size_t len)
 		strftime(fin, sizeof(fin), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
 		if (sweep_record_run(
 			    o, &topo, run_id,
-			    o->no_probes || (probe_note[0] && strncmp(probe_note, "off", 3)) ? "proc"
-											     : "probe",
-			    probe_note[0]
-				    ? probe_note
-				    : "on (BPF: syscalls, sum_exec_runtime, context switches, tx segments)",
-			    sweep_stop ? NULL : fin, err, sizeof(err)))
+			    sweep_window_cpu_source(o, !(probe_note[0] && strncmp(probe_note, "off", 3))),
+			    probe_note[0] ? probe_note : sweep_window_probe_note(o), sweep_stop ? NULL : fin,
+			    err, sizeof(err)))
 			goto cleanup;
 	}
 	ret = sweep_stop ? 130 : 0;

@@ -67,9 +67,12 @@ def check_run(name, run, topology, expect_probes=None):
         meta = json.load(f)
     result(all(k in meta for k in RUN_KEYS) and meta["topology"] == topology,
            name + ": run.json says when, where, what and how", str(sorted(meta)))
-    probes = meta["cpu_source"] == "probe"
+    # counts from BPF, in the timing window (same) or right after it (separate)
+    probes = meta.get("probes", "").startswith("on")
     if expect_probes is not None:
-        result(probes == expect_probes, name + ": cpu_source is %s" % ("probe" if expect_probes else "proc"),
+        want = ("probe", "schedstat") if expect_probes else ("proc", "schedstat")
+        result(probes == expect_probes and meta["cpu_source"] in want,
+               name + ": probes %s, cpu_source %s" % ("on" if expect_probes else "off", " or ".join(want)),
                meta["cpu_source"] + " / " + meta.get("probes", ""))
     bad = []
     measured = [r for r in pts if r["status"] in ("ok", "client-bound")]
