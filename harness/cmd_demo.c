@@ -4,8 +4,8 @@
  * 1m; 1 and 64 connections; --reps 3..4 of 1 s windows, which keeps it
  * within about 3 minutes on 2 cores), then a table of medians, the decision
  * tables for req/s, CPU and syscalls (best against runner-up per cell, the
- * effect and its interval, the verdict), the plots and the report. Options given are passed to the sweep
- * after the demo's own.
+ * effect and its interval, the verdict), the plots and the report. Options
+ * given are passed to the sweep after the demo's own.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,8 +38,8 @@ static const char *const demo_variants[] = {
  * against the runner-up, with the effect and its interval, on the three
  * metrics the sweep's adaptive repetitions decide on. Syscalls are there
  * because that is where the demo's variants differ by far more than this
- * machine's noise (2-10x between the loops); req/s and CPU of the best two
- * are often within a few percent, and say so. */
+ * machine's noise (1.5x to 10x between the loops in docs/figures.md's run);
+ * req/s and CPU of the best two are often within a few percent, and say so. */
 static const enum runs_metric demo_metrics[] = {RUNS_RPS, RUNS_CPU, RUNS_SYSCALLS};
 static int print_table(const char *dir)
 {
