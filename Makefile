@@ -1,7 +1,7 @@
 # wirelab: one reference server built into variants, plus the harness.
 #   make                      every variant (build/<variant>/wirelab-httpd) and the harness
 #   make VARIANT=NAME         one variant
-#   make variants             the variants (variants/table) and the files each links
+#   make variants             the variants and floors (variants/table) and the files each links
 #   make test                 install deps, build, run the whole suite (+ ASan/UBSan)
 #   make demo                 install deps, build, run the short default sweep
 #   V=1                       show full commands
@@ -41,7 +41,7 @@ $(error $(shell variants/gen check $(VARIANT) 2>&1 >/dev/null))
 endif
 BUILD_VARIANTS := $(VARIANT)
 else
-BUILD_VARIANTS := $(WL_ALL_VARIANTS)
+BUILD_VARIANTS := $(WL_ALL_VARIANTS) $(WL_FLOORS)
 endif
 
 variant_srcs = $(addprefix server/,$(WL_SRCS_$(1)))
@@ -88,6 +88,8 @@ variants:
 	@$(foreach v,$(WL_ALL_VARIANTS),printf '%-34s %s\n' $(v) "$(filter-out $(WL_COMMON_SRCS),$(WL_SRCS_$(v)))";)
 	@echo "$(words $(WL_ALL_VARIANTS)) variants of $(foreach a,loop send cork tls,$(words $(WL_VALUES_$(a))) $(a)) values; not variants:"
 	@variants/gen invalid
+	@echo "floors (not variants: the reference a variant is measured against, docs/floor.md):"
+	@$(foreach v,$(WL_FLOORS),printf '%-34s %s\n' $(v) "$(filter-out $(WL_COMMON_SRCS),$(WL_SRCS_$(v)))";)
 
 deps:
 	$(Q)scripts/install-deps

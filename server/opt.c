@@ -21,35 +21,46 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: " PROG " --root DIR [--listen ADDR:PORT] [options]\n"
-		   "\n"
-		   "A static-file HTTP/1.1 server, built as variant " WL_VARIANT ".\n"
-		   "\n"
-		   "  --root DIR            serve files beneath DIR (required)\n"
-		   "  --listen ADDR:PORT    address to listen on (default 127.0.0.1:8080;\n"
-		   "                        port 0 picks a free port, printed at start-up)\n"
-		   "  --threads N           worker threads, one listener and loop each\n"
-		   "                        (default: one per CPU in --cpus or the affinity mask)\n"
-		   "  --cpus LIST           pin thread i to the i-th CPU of LIST, e.g. 0,2-3\n"
-		   "  --access-log FILE     append an access log (buffered, written in chunks)\n"
-		   "  --idle-timeout SEC    close idle keep-alive and stalled connections (default 15)\n"
-		   "  --header-timeout SEC  a request head must arrive within SEC (default 10)\n"
-		   "  --cache-entries N     open-file cache entries per thread (default 1024)\n"
-		   "  --cert FILE --key FILE [--tls-version 1.2|1.3] [--ciphers LIST]\n"
-		   "                        TLS (tls and ktls variants)\n"
-		   "  --sqpoll              io_uring SQPOLL thread (uring variants)\n"
-		   "  --zerocopy-min BYTES  zerocopy variants: bodies smaller than this are sent the\n"
-		   "                        ordinary way (default 10240; the kernel docs: zero-copy\n"
-		   "                        pays only above about 10 KB)\n"
-		   "                        SIGUSR1 prints a stats line (zero-copy sends, copied)\n"
-		   "  --version             print the variant's four axes\n"
-		   "  --help                this text\n");
+	fprintf(f,
+		"usage: " PROG " --root DIR [--listen ADDR:PORT] [options]\n"
+		"\n"
+		"%s"
+		"\n"
+		"  --root DIR            serve files beneath DIR (required)\n"
+		"  --listen ADDR:PORT    address to listen on (default 127.0.0.1:8080;\n"
+		"                        port 0 picks a free port, printed at start-up)\n"
+		"  --threads N           worker threads, one listener and loop each\n"
+		"                        (default: one per CPU in --cpus or the affinity mask)\n"
+		"  --cpus LIST           pin thread i to the i-th CPU of LIST, e.g. 0,2-3\n"
+		"  --access-log FILE     append an access log (buffered, written in chunks)\n"
+		"  --idle-timeout SEC    close idle keep-alive and stalled connections (default 15)\n"
+		"  --header-timeout SEC  a request head must arrive within SEC (default 10)\n"
+		"  --cache-entries N     open-file cache entries per thread (default 1024)\n"
+		"  --cert FILE --key FILE [--tls-version 1.2|1.3] [--ciphers LIST]\n"
+		"                        TLS (tls and ktls variants)\n"
+		"  --sqpoll              io_uring SQPOLL thread (uring variants)\n"
+		"  --zerocopy-min BYTES  zerocopy variants: bodies smaller than this are sent the\n"
+		"                        ordinary way (default 10240; the kernel docs: zero-copy\n"
+		"                        pays only above about 10 KB)\n"
+		"                        SIGUSR1 prints a stats line (zero-copy sends, copied)\n"
+		"  --version             print the variant's four axes\n"
+		"  --help                this text\n",
+		WL_FLOOR ? "A floor, built as " WL_VARIANT ": not a web server. It answers GET /f<N>\n"
+			   "with N bytes from memory and 400 to anything else (--root is required\n"
+			   "but not read).\n"
+			 : "A static-file HTTP/1.1 server, built as variant " WL_VARIANT ".\n");
 }
 
 static void version(void)
 {
 	printf(PROG " " WL_VARIANT "\n");
 	const char *send = tx_describe_send();
+
+	if (WL_FLOOR) /* says what it is before anything reads it as a server */
+		printf("floor: not a web server: answers GET /f<N> HTTP/1.1 with N bytes held in memory, "
+		       "one response per request head (headers not read, no file, no Date), 400 and close "
+		       "for anything else; the reference a variant's cost is measured against "
+		       "(docs/floor.md)\n");
 
 	printf("loop: %s\n", ev_describe_loop());
 	/* a transport that builds the records itself has one send path whatever the loop */

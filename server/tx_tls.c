@@ -44,7 +44,7 @@ int tx_handshake(struct conn *c)
 }
 
 /* Copy len bytes of the output queue, from pos bytes past what was sent,
- * into dst: headers from obuf, bodies with pread. */
+ * into dst: headers from obuf, bodies with pread (or from memory). */
 static ssize_t stage_fill(struct conn *c, uint64_t pos, char *dst, size_t len)
 {
 	uint64_t skip = c->osent + pos;
@@ -70,6 +70,11 @@ static ssize_t stage_fill(struct conn *c, uint64_t pos, char *dst, size_t len)
 			continue;
 		}
 		n = it->body_len - skip < len - got ? it->body_len - skip : len - got;
+		if (it->fd < 0) { /* a body held in memory (a floor build's, floor.c) */
+			memcpy(dst + got, it->map + it->body_off + skip, n);
+			got += n;
+			n = 0;
+		}
 		while (n) {
 			ssize_t r = pread(it->fd, dst + got, n, (off_t)(it->body_off + skip));
 			if (r < 0 && errno == EINTR)

@@ -11,6 +11,10 @@ $(BUILD)/tests/unit_http: tests/unit/unit_http.c server/http.c server/path.c ser
 
 TEST_BINS += $(BUILD)/tests/unit_http
 
-.PHONY: print-variants
+# the black-box suites are for static servers: floors (not servers) have
+# their own test (tests/floor/test_floor)
+.PHONY: print-variants print-floors
 print-variants:
-	@echo $(BUILD_VARIANTS)
+	@echo $(filter $(WL_ALL_VARIANTS),$(BUILD_VARIANTS))
+print-floors:
+	@echo $(filter $(WL_FLOORS),$(BUILD_VARIANTS))
