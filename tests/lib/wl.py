@@ -73,6 +73,34 @@ def make_tls_files(d):
 
 # start-up refusal: a ktls variant on a kernel without kTLS (server/tls_ctx.c)
 REFUSAL = re.compile(r"kTLS unavailable: .*")
+# /proc/net/tls_stat exists once the kernel's tls module is loaded. Tests of
+# the decision below point WIRELAB_TEST_TLS_STAT at a file of their own to
+# play a host that has kTLS; nothing else sets it.
+TLS_STAT = os.environ.get("WIRELAB_TEST_TLS_STAT", "/proc/net/tls_stat")
+
+
+def ktls_errno():
+    """None when a loopback TCP socket takes TCP_ULP "tls", else the errno
+    it refuses with (what the server's own start-up probe sees)."""
+    ls = socket.socket()
+    ls.bind(("127.0.0.1", 0))
+    ls.listen(1)
+    c = socket.create_connection(ls.getsockname())
+    a, _ = ls.accept()
+    try:
+        c.setsockopt(socket.IPPROTO_TCP, 31, b"tls")  # TCP_ULP
+        return None
+    except OSError as e:
+        return e.errno
+    finally:
+        for s in (c, a, ls):
+            s.close()
+
+
+def host_has_ktls():
+    """Can this host do kTLS? Then a ktls variant that refuses is broken,
+    not unsupported."""
+    return os.path.exists(TLS_STAT) or ktls_errno() is None
 
 
 class Server:
@@ -99,10 +127,15 @@ class Server:
             self.p.wait(5)
             refused = REFUSAL.search(self.stderr())
             if refused and self.bin == BIN:
-                # nothing to test here (tests/tls/test_tls checks the
-                # kTLS refusal itself)
-                print("SKIP: every case (%s refuses to start: %s)" % (VARIANT, refused.group(0).strip()),
-                      flush=True)
+                why = refused.group(0).strip()
+                if host_has_ktls():
+                    # the host can do kTLS: the refusal is the bug
+                    print("FAIL: every case (%s refuses to start on a host with kTLS (%s exists or TCP_ULP "
+                          "\"tls\" works): %s)" % (VARIANT, TLS_STAT, why), flush=True)
+                    sys.exit(1)
+                # a kernel without kTLS: nothing to test here (tests/tls/test_tls
+                # checks the refusal itself)
+                print("SKIP: every case (%s refuses to start: %s)" % (VARIANT, why), flush=True)
                 sys.exit(0)
             raise RuntimeError("server did not start: %r %s" % (line, self.stderr()))
         self.host, self.port = m.group(1), int(m.group(2))

@@ -8,6 +8,7 @@ import csv
 import json
 import math
 import os
+import re
 import subprocess
 import sys
 
@@ -15,9 +16,20 @@ TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BUILD = os.environ.get("BUILD", os.path.join(TOP, "build"))
 WIRELAB = os.path.join(BUILD, "wirelab")
 
-COLUMNS = ("variant loop send cork tls topology size_bytes conns threads rep duration_s requests rps "
-           "mbytes_per_s lat_p50_us lat_p99_us lat_p999_us syscalls_per_req cpu_us_per_req "
-           "core_us_per_req ctxsw_per_req tx_segments_per_req errors status").split()
+
+def documented(section):
+    """The columns of one file's table in `wirelab format` (the column table
+    of harness/results/results_cols.c, the one definition), in order: a
+    hand-copied list would drift from it."""
+    out = subprocess.run([WIRELAB, "format"], stdout=subprocess.PIPE, text=True, check=True, timeout=30).stdout
+    body = out.split("### %s\n" % section, 1)[1].split("\n### ", 1)[0]
+    cols = re.findall(r"^\| `([^`]+)` \|", body, re.M)
+    if not cols:
+        raise RuntimeError("wirelab format lists no %s columns" % section)
+    return cols
+
+
+COLUMNS = documented("points.csv") if os.access(WIRELAB, os.X_OK) else []
 RUN_KEYS = "run_id when host kernel cpu_model cores git_commit topology topology_settings cpu_source options argv".split()
 
 failures = 0
@@ -61,8 +73,14 @@ def num(row, col):
 def check_run(name, run, topology, expect_probes=None):
     """The documented columns, run.json, and sane values in every measured row."""
     pts = rows(run)
-    missing = [c for c in COLUMNS if pts and c not in pts[0]]
-    result(pts and not missing, name + ": points.csv has every documented column", "missing %s" % missing)
+    with open(os.path.join(run, "points.csv"), newline="") as f:
+        header = next(csv.reader(f), [])
+    missing = [c for c in COLUMNS if c not in header]
+    extra = [c for c in header if c not in COLUMNS]
+    # the writer and `wirelab format` share one table: same columns, same order
+    result(pts and COLUMNS and header == COLUMNS,
+           name + ": points.csv has every documented column (%d), in order, and no other" % len(COLUMNS),
+           "missing %s, undocumented %s%s" % (missing, extra, "" if missing or extra else ", out of order"))
     with open(os.path.join(run, "run.json")) as f:
         meta = json.load(f)
     result(all(k in meta for k in RUN_KEYS) and meta["topology"] == topology,
