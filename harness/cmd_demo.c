@@ -30,8 +30,16 @@
 /* plain writev vs sendfile on both loops, user-space TLS, and kTLS (which
  * says why it is skipped on a kernel without it) */
 static const char *const demo_variants[] = {
-	"epoll-writev-autocork-plain",	 "epoll-sendfile-autocork-plain", "uring-writev-autocork-plain",
-	"uring-sendfile-autocork-plain", "epoll-writev-autocork-tls",	  "epoll-sendfile-autocork-ktls",
+	"epoll-writev-autocork-plain",
+	"epoll-sendfile-autocork-plain",
+	"uring-writev-autocork-plain",
+	"uring-sendfile-autocork-plain",
+	"epoll-writev-autocork-tls",
+	"epoll-sendfile-autocork-ktls",
+	/* the plain floor (docs/floor.md): what the plain variants are chasing.
+	 * One floor, not --floor's one per loop and transport: each floor is a
+	 * sixth more demo time */
+	"epoll-floor",
 };
 
 /* The medians, then pick's decision tables: the best variant per cell
@@ -45,7 +53,8 @@ static int print_table(const char *dir)
 {
 	struct runs_run run;
 	char err[1024];
-	int ret;
+	const struct runs_cell *show[64];
+	int ret, nshow = 0;
 
 	if ((ret = runs_load(dir, &run, err, sizeof(err)))) {
 		fprintf(stderr, "wirelab demo: %s\n", err);
@@ -56,6 +65,20 @@ static int print_table(const char *dir)
 	for (size_t i = 0; !ret && i < sizeof(demo_metrics) / sizeof(demo_metrics[0]); i++) {
 		putchar('\n');
 		report_decision_table(stdout, &run, demo_metrics[i], NULL, 0);
+	}
+	/* how far the plain variants are from the floor, in CPU per request */
+	for (size_t i = 0; i < run.ncells && nshow < 64; i++)
+		if (report_floor_of(&run, &run.cells[i]))
+			show[nshow++] = &run.cells[i];
+	if (nshow)
+		printf("\nCPU per request against the floor (epoll-floor: one receive and one send per "
+		       "request from memory):\n");
+	for (int i = 0; i < nshow; i++) {
+		char s[256], sz[32];
+		if (report_floor_phrase(s, sizeof(s), show[i], report_floor_of(&run, show[i]), RUNS_CPU))
+			continue;
+		runs_size_str(show[i]->size, sz, sizeof(sz));
+		printf("  %-5s c%-4ld %-32s %s\n", sz, show[i]->conns, show[i]->variant, s);
 	}
 	runs_free(&run);
 	return ret;

@@ -185,9 +185,14 @@ void ur_step(struct conn *c)
 	}
 	if (!uc->recv_busy && !(c->flags & (CONN_CLOSE_AFTER | CONN_EOF))) {
 		size_t room;
+		char *buf = ur_tx_rx(c, &room);
 
-		ur_tx_rx(c, &room);
-		if (room)
+		/* Requests wait in rbuf behind a full output queue: once it is
+		 * written, conn_process answers them and moves what is left to
+		 * rbuf's front, while a recv armed now would land at the old end
+		 * (a pipeline of more than CONN_OQ heads then lost the next
+		 * request). Read again when the queue is out. */
+		if (room && !(buf == c->rbuf + c->rlen && c->rlen && out_pending(c)))
 			ur_arm_recv(c);
 	}
 }

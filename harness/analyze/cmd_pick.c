@@ -85,6 +85,23 @@ static void print_verdict(const struct report_decision *d, int m, const struct s
 	}
 }
 
+/* The best, the runner-up and the peers of the cell, against the floor. */
+static void pick_floor(const struct runs_run *run, const struct report_decision *d, long size, long conns,
+		       int m)
+{
+	const struct runs_cell *show[64];
+	int n = 0;
+
+	show[n++] = d->best;
+	show[n++] = d->second;
+	for (size_t i = 0; i < run->ncells && n < 64; i++) {
+		const struct runs_cell *c = &run->cells[i];
+		if (c->peer && c->size == size && c->conns == conns && !c->workload[0] && !c->rate[0])
+			show[n++] = c;
+	}
+	report_floor_print(run, show, n, m);
+}
+
 static int pick_one(struct runs_run *run, const char *mix, long size, long conns, int m,
 		    const struct seq_rule *r)
 {
@@ -136,6 +153,8 @@ static int pick_one(struct runs_run *run, const char *mix, long size, long conns
 			printf("peer:      %-30s typical %.4g [%.4g, %.4g]\n", c->variant, l.typical, l.lo,
 			       l.hi);
 	}
+	if (!mix)
+		pick_floor(run, &d, ms, mc, m);
 	return 0;
 }
 

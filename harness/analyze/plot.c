@@ -140,13 +140,14 @@ static void mark_crossovers(struct plot_ctx *p, FILE *f, int m, long conns, json
 
 	for (size_t i = 0; i < p->run->ncells; i++) {
 		const struct runs_cell *a = &p->run->cells[i];
-		if (a->peer || a->conns != conns)
+		if (a->peer || a->floor || a->conns != conns)
 			continue;
 		for (size_t j = 0; j < p->run->ncells; j++) {
 			const struct runs_cell *b = &p->run->cells[j];
 			struct crossover x;
 			char text[512];
-			if (b->peer || b->conns != conns || b->size != a->size || !twins(a, b, send))
+			if (b->peer || b->floor || b->conns != conns || b->size != a->size ||
+			    !twins(a, b, send))
 				continue;
 			/* one pair once: at its smallest size */
 			if (a->size != p->sizes[0] &&
@@ -250,7 +251,7 @@ static int plot_one(struct plot_ctx *p, int m, int by_size, long fixed, char *er
 	plot_begin(gp, p->dir, name, 1);
 	snprintf(title, sizeof(title),
 		 "%s vs %s, %s\\n{/*0.8 median of up to %zu repetitions; bars: interval of the median (order "
-		 "statistics); dashed grey: peer servers}",
+		 "statistics); dashed grey: peer servers; long-dashed black: the floor}",
 		 mi->title, by_size ? "file size" : "concurrency", fixed_s, nrep);
 	fprintf(gp, "set title ");
 	plot_quote(gp, title);

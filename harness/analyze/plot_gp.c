@@ -55,6 +55,16 @@ void plot_quote(FILE *f, const char *s)
  * points, "(peer)" in the title, so they never pass for a variant. */
 void plot_series_style(FILE *f, const struct runs_run *run, const char *variant, int i)
 {
+	/* a floor: black, long dashes, no points: the reference line, never a contender */
+	if (runs_is_floor(variant)) {
+		char t[128];
+		int other = strncmp(variant, "epoll-", 6) != 0; /* the uring floor: dash-dot, grey */
+		fprintf(f, "lc rgb \"%s\" lw 2 dt %s pt 0 ps 0 title ", other ? "#555555" : "#000000",
+			other ? "(12,4,2,4)" : "(12,6)");
+		snprintf(t, sizeof(t), "%s (floor)", variant);
+		plot_quote(f, t);
+		return;
+	}
 	if (runs_is_peer(run, variant))
 		fprintf(f, "lc rgb \"%s\" lw 2 dt 2 pt %d ps 1.2 title ", greys[i % 3], 4 + 2 * (i % 3));
 	else

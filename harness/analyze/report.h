@@ -72,6 +72,20 @@ void report_decision_table(FILE *f, const struct runs_run *run, int m, const str
 
 /* s with <, >, & and " escaped for HTML. */
 void report_html_text(FILE *f, const char *s);
+
+/* The floor cell (docs/floor.md) for cell c: the floor of c's loop and tls
+ * (variant_floor_for) at the same size and concurrency; NULL when none
+ * was swept, or c is a floor or a mix's or a rate's cell. */
+const struct runs_cell *report_floor_of(const struct runs_run *run, const struct runs_cell *c);
+/* "4.3% above the floor (epoll-floor) [+1.2%, +7.5%]" for metric m; -1
+ * when either side has no value. */
+int report_floor_phrase(char *buf, size_t len, const struct runs_cell *c, const struct runs_cell *floor,
+			int m);
+/* pick's lines: the floor's typical value, and each of show[0..n)'s
+ * distance from it (NULL entries skipped); nothing when no floor was swept. */
+void report_floor_print(const struct runs_run *run, const struct runs_cell *const *show, int n, int m);
+/* The report's table of every cell's distance from its floor, for metric m. */
+void report_floor_table(FILE *f, const struct runs_run *run, int m);
 /* The syscall breakdown table of the report (nothing without syscalls.csv). */
 void report_syscalls_html(FILE *f, const struct runs_run *run);
 /* The CPU profiles of the report: per cell a bar of function groups per

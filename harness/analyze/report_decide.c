@@ -134,7 +134,8 @@ int report_decide_among(const struct runs_cell *all, size_t nall,
 		goto cleanup;
 	for (size_t i = 0; i < nall; i++) {
 		const struct runs_cell *c = &all[i];
-		if (c->peer || !keep(c, arg) || !values(c, m))
+		/* a peer is not ours to choose, a floor is not a choice at all */
+		if (c->peer || c->floor || !keep(c, arg) || !values(c, m))
 			continue;
 		cells[k] = c;
 		v[k] = c->v[m];

@@ -155,6 +155,8 @@ static int write_html(const struct runs_run *run, json_t *plots, const char *pat
 		"Rules: docs/statistics.md.</p>\n");
 	report_decision_table(f, run, RUNS_RPS, NULL, 1);
 	report_decision_table(f, run, RUNS_CPU, NULL, 1);
+	report_floor_table(f, run, RUNS_CPU);
+	report_floor_table(f, run, RUNS_RPS);
 	fprintf(f, "<h2>Plots</h2>\n");
 	json_array_foreach(plots, i, p)
 	{

@@ -207,11 +207,70 @@ int variant_peer(const char *name, struct variant *v)
 	return -ENOENT;
 }
 
+static const struct floor_row {
+	const char *name, *about;
+	const char *value[VARIANT_NAXES];
+} floors[] = {
+#define X(name, about, ...) {name, about, {__VA_ARGS__}},
+	WL_FLOORS(X)
+#undef X
+		{NULL, NULL, {NULL}},
+};
+static struct variant all_floors[sizeof(floors) / sizeof(floors[0])];
+
+int variant_nfloors(void)
+{
+	return (int)(sizeof(floors) / sizeof(floors[0])) - 1;
+}
+
+const struct variant *variant_floor_nth(int i)
+{
+	if (i < 0 || i >= variant_nfloors())
+		return NULL;
+	if (!all_floors[i].floor) {
+		struct variant *v = &all_floors[i];
+		memset(v, 0, sizeof(*v));
+		snprintf(v->name, sizeof(v->name), "%s", floors[i].name);
+		v->floor = 1;
+		for (int a = 0; a < VARIANT_NAXES; a++)
+			v->value[a] = floors[i].value[a];
+	}
+	return &all_floors[i];
+}
+
+int variant_floor(const char *name, struct variant *v)
+{
+	for (int i = 0; i < variant_nfloors(); i++)
+		if (!strcmp(floors[i].name, name)) {
+			*v = *variant_floor_nth(i);
+			return 0;
+		}
+	return -ENOENT;
+}
+
+const struct variant *variant_floor_for(const struct variant *v)
+{
+	const char *loop = v->peer ? "epoll" : variant_value(v, "loop");
+	const char *tls = v->peer ? "plain" : variant_value(v, "tls");
+	const struct variant *same_tls = NULL;
+
+	for (int i = 0; i < variant_nfloors(); i++) {
+		const struct variant *f = variant_floor_nth(i);
+		if (!variant_is(f, "tls", tls))
+			continue;
+		if (variant_is(f, "loop", loop))
+			return f;
+		if (!same_tls || variant_is(f, "loop", "epoll"))
+			same_tls = f;
+	}
+	return same_tls;
+}
+
 int variant_lookup(const char *name, struct variant *v)
 {
 	char why[8];
 
-	if (!variant_peer(name, v) || !variant_parse(name, v, why, sizeof(why)))
+	if (!variant_peer(name, v) || !variant_floor(name, v) || !variant_parse(name, v, why, sizeof(why)))
 		return 0;
 	return -EINVAL;
 }

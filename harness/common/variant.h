@@ -24,6 +24,7 @@
 struct variant {
 	char name[VARIANT_NAME_MAX];
 	int peer;			  /* a server from Debian swept beside ours (WL_PEERS) */
+	int floor;			  /* a floor (WL_FLOORS): a reference, not a variant */
 	const char *value[VARIANT_NAXES]; /* the value on each axis; "" for a peer */
 	const char *package;		  /* a peer's Debian package; NULL for ours */
 };
@@ -46,7 +47,15 @@ int variant_is(const struct variant *v, const char *axis, const char *value);
 int variant_parse(const char *name, struct variant *v, char *why, size_t whylen);
 /* variant_peer: a peer by name; 0 or -ENOENT. */
 int variant_peer(const char *name, struct variant *v);
-/* variant_lookup: ours or a peer; 0 or -EINVAL. */
+/* variant_floor: a floor by name (its values: those it is built as); 0 or -ENOENT. */
+int variant_floor(const char *name, struct variant *v);
+/* The floor for v: same loop and tls, else the epoll one of v's tls (the
+ * plain one for a peer); NULL when the table has none. */
+const struct variant *variant_floor_for(const struct variant *v);
+/* Every floor, in the table's order. */
+int variant_nfloors(void);
+const struct variant *variant_floor_nth(int i);
+/* variant_lookup: ours, a floor or a peer; 0 or -EINVAL. */
 int variant_lookup(const char *name, struct variant *v);
 
 /* Every valid variant of ours, in the table's order (variants/gen list):

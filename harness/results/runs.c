@@ -195,6 +195,7 @@ static int load_points(const char *dir, struct runs_run *run, char *err, size_t 
 			goto nomem;
 		if (c->n == 1) {
 			c->peer = runs_is_peer(run, c->variant);
+			c->floor = runs_is_floor(c->variant);
 			for (int a = 0; a < VARIANT_NAXES; a++)
 				if (!(c->axis[a] = strdup(col_ax[a] >= 0 ? row[col_ax[a]] : "")))
 					goto nomem;

@@ -55,6 +55,7 @@ const char *runs_metric_keys(void);
 struct runs_cell {
 	char *variant;
 	int peer;		   /* a peer (variants/table): not one of our variants */
+	int floor;		   /* a floor (variants/table, docs/floor.md): a reference */
 	char *axis[VARIANT_NAXES]; /* its value per axis (variant_axes), "" for peers */
 	long size;		   /* bytes (a workload mix: its mean body size) */
 	long conns;
@@ -104,6 +105,8 @@ int runs_sizes(const struct runs_run *run, long **out);
 int runs_conns(const struct runs_run *run, long **out);
 int runs_variants(const struct runs_run *run, const char ***out);
 int runs_is_peer(const struct runs_run *run, const char *variant);
+/* A floor of the variant table (by name): never a choice, drawn as a reference. */
+int runs_is_floor(const char *variant);
 /* The workload mixes measured in closed loop, as distinct (name, conns)
  * pairs in the order first seen: names point into the run. The count or
  * -ENOMEM. */

@@ -83,6 +83,13 @@ struct runs_cell *runs_find_load(struct runs_run *run, const char *variant, cons
 	return NULL;
 }
 
+int runs_is_floor(const char *variant)
+{
+	struct variant v;
+
+	return !variant_floor(variant, &v);
+}
+
 int runs_is_peer(const struct runs_run *run, const char *variant)
 {
 	struct variant v;

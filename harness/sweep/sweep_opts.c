@@ -68,6 +68,10 @@ void sweep_usage(FILE *f)
 		"  --client-cpus LIST    the client's CPUs (default 1, or 0 on a single core);\n"
 		"                        wirelab-load: one thread per CPU, on each --client-host too\n"
 		"  --peers LIST          also sweep %s (one worker, same CPUs and docroot)\n"
+		"  --floor               also sweep the floor of each swept loop and tls (epoll-floor, "
+		"...):\n"
+		"                        the kernel's cost of one receive and one send per request, drawn\n"
+		"                        as a reference; pick says each variant's distance (docs/floor.md)\n"
 		"  --sqpoll              uring variants run with an SQPOLL thread (recorded in run.json)\n"
 		"  --no-probes           no BPF probes (CPU time from /proc; syscall, context switch and\n"
 		"                        segment columns stay empty)\n"
@@ -102,6 +106,7 @@ enum {
 	O_PEERS,
 	O_NOPROBES,
 	O_SQPOLL,
+	O_FLOOR,
 	O_PROFILE,
 	O_PROFILE_HZ,
 	O_OUT,
@@ -142,6 +147,7 @@ static const struct option long_opts[] = {
 	{"peers", required_argument, 0, O_PEERS},
 	{"no-probes", no_argument, 0, O_NOPROBES},
 	{"sqpoll", no_argument, 0, O_SQPOLL},
+	{"floor", no_argument, 0, O_FLOOR},
 	{"profile", no_argument, 0, O_PROFILE},
 	{"profile-hz", required_argument, 0, O_PROFILE_HZ},
 	{"out", required_argument, 0, O_OUT},
@@ -313,6 +319,9 @@ int sweep_opts_parse(int argc, char **argv, struct sweep_opts *o, char *err, siz
 		case O_PEERS:
 			peers = a;
 			break;
+		case O_FLOOR:
+			o->floor = 1;
+			break;
 		case O_SQPOLL:
 			o->sqpoll = 1;
 			break;
@@ -447,6 +456,8 @@ int sweep_opts_parse(int argc, char **argv, struct sweep_opts *o, char *err, siz
 	if ((ret = sweep_resolve_variants(o, variants, err, errlen)))
 		return ret;
 	if (peers && (ret = sweep_resolve_peers(o, peers, err, errlen)))
+		return ret;
+	if (o->floor && (ret = sweep_resolve_floors(o, err, errlen)))
 		return ret;
 	return sweep_adapt_check(o, err, errlen);
 }

@@ -49,6 +49,7 @@ struct sweep_opts {
 	int npeers; /* the last npeers of variants[] are peers */
 	int no_probes;
 	int sqpoll; /* --sqpoll for uring variants */
+	int floor;  /* --floor: the floors of the swept variants too (docs/floor.md) */
 	int quiet;  /* no per-point lines (the demo prints its own table) */
 	char out[PATH_MAX];
 	int resume;

@@ -72,7 +72,7 @@ static int resolve_one(struct sweep_opts *o, const char *tok, char *err, size_t 
 		}
 		return 0;
 	}
-	if (variant_parse(tok, &v, why, sizeof(why))) {
+	if (variant_floor(tok, &v) && variant_parse(tok, &v, why, sizeof(why))) {
 		snprintf(err, errlen, "--variants: '%s' is not a variant: %s", tok, why);
 		return -EINVAL;
 	}
@@ -124,4 +124,45 @@ int sweep_resolve_peers(struct sweep_opts *o, const char *list, char *err, size_
 	}
 	free(copy);
 	return ret;
+}
+
+int sweep_resolve_floors(struct sweep_opts *o, char *err, size_t errlen)
+{
+	const struct variant *need[SWEEP_MAX_VARIANTS];
+	int n = 0, ours = o->nvariants - o->npeers;
+
+	if (o->load.nmixes) {
+		snprintf(err, errlen,
+			 "--floor: a floor answers GET /f<N> only, not a workload mix (drop --floor or "
+			 "--workload)");
+		return -EINVAL;
+	}
+	for (int i = 0; i < o->nvariants; i++) {
+		const struct variant *f = o->variants[i].floor ? NULL : variant_floor_for(&o->variants[i]);
+		int have = 0;
+		if (!f)
+			continue;
+		for (int k = 0; k < o->nvariants; k++)
+			have |= !strcmp(o->variants[k].name, f->name);
+		for (int k = 0; k < n; k++)
+			have |= need[k] == f;
+		if (have)
+			continue;
+		if (!is_built(o, f->name)) {
+			snprintf(err, errlen, "--floor: %s is not built (%s/%s/wirelab-httpd missing; make)",
+				 f->name, o->build, f->name);
+			return -ENOENT;
+		}
+		need[n++] = f;
+	}
+	if (o->nvariants + n > SWEEP_MAX_VARIANTS) {
+		snprintf(err, errlen, "--floor: more than %d variants with the floors", SWEEP_MAX_VARIANTS);
+		return -E2BIG;
+	}
+	/* the peers stay last (sweep_opts.h): the floors go in before them */
+	memmove(&o->variants[ours + n], &o->variants[ours], (size_t)o->npeers * sizeof(o->variants[0]));
+	for (int k = 0; k < n; k++)
+		o->variants[ours + k] = *need[k];
+	o->nvariants += n;
+	return 0;
 }

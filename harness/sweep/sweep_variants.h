@@ -10,4 +10,7 @@
 int sweep_resolve_variants(struct sweep_opts *o, const char *list, char *err, size_t errlen);
 /* Each peer of list, installed, after them (o->npeers counts them). */
 int sweep_resolve_peers(struct sweep_opts *o, const char *list, char *err, size_t errlen);
+/* --floor: the floor of each swept variant's loop and tls (variant_floor_for),
+ * once each, placed before the peers; each must be built. */
+int sweep_resolve_floors(struct sweep_opts *o, char *err, size_t errlen);
 #endif
