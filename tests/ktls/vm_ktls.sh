@@ -4,7 +4,8 @@
 # pipelined flood; the
 # start-up line says which directions the kernel does; /proc/net/tls_stat
 # shows the connections went through kernel TLS (send, and receive for 1.2);
-# no connection was refused for want of kTLS.
+# no connection was refused for want of kTLS. The kTLS floor: its bodies,
+# keep-alive and 400s through kernel TLS.
 # Usage: sh tests/ktls/vm_ktls.sh CERT KEY [GLOB]   (GLOB: only the variants it matches)
 cert=$1 key=$2 only=${3:-*}
 www=/tmp/www
@@ -105,6 +106,38 @@ one() { # variant, version
 	fi
 }
 
+# floor_one FLOOR VERSION: a floor (docs/floor.md) answers GET /f<N> with N
+# bytes of a..z from memory and 400 to the rest, through kernel TLS too
+floor_one() {
+	v=$1 ver=$2 name="$1 TLS $2"
+	if ! start "$v" "$ver"; then
+		fail "$name: did not start: $(cat /tmp/srv.err)"
+		kill $srv_pid 2>/dev/null
+		return
+	fi
+	tx0=$(stat_of TlsTxSw)
+	url=https://127.0.0.1:$port
+	ok=1
+	for n in 0 1 16385 1048583; do
+		got=$(curl_v $ver $url/f$n | wc -c)
+		[ "$got" = "$n" ] || { ok=0; echo "/f$n: $got bytes"; }
+	done
+	head=$(curl_v $ver $url/f40 | head -c 26)
+	[ $ok = 1 ] && [ "$head" = abcdefghijklmnopqrstuvwxyz ] &&
+		pass "$name: /f<N> answers N bytes of the floor's pattern" || fail "$name: floor bodies ($head)"
+	r=$(curl_v $ver -o /dev/null -o /dev/null -w '%{num_connects}:%{http_code} ' $url/f65535 $url/f10)
+	[ "$r" = "1:200 0:200 " ] && pass "$name: keep-alive" || fail "$name: keep-alive: $r"
+	r=$(curl_v $ver -o /dev/null -w '%{http_code}' $url/f1.bin)
+	[ "$r" = 400 ] && pass "$name: 400 for a file name" || fail "$name: /f1.bin gave $r"
+	tx1=$(stat_of TlsTxSw)
+	[ $((tx1 - tx0)) -ge 7 ] && pass "$name: tls_stat TlsTxSw +$((tx1 - tx0)) for 7 connections" ||
+		fail "$name: tls_stat TlsTxSw $tx0 -> $tx1 for 7 connections"
+	kill -TERM $srv_pid
+	wait $srv_pid
+	st=$?
+	[ $st = 0 ] && pass "$name: clean stop" || fail "$name: exit $st: $(cat /tmp/srv.err)"
+}
+
 echo "# kernel $(uname -r), accel ${WL_ACCEL:-?}"
 n=0
 for b in build/*-ktls/wirelab-httpd; do
@@ -116,7 +149,10 @@ for b in build/*-ktls/wirelab-httpd; do
 	set +f
 	[ $hit -eq 1 ] || continue
 	for ver in 1.3 1.2; do
-		one $v $ver
+		case $v in
+		*-floor*) floor_one $v $ver;;
+		*) one $v $ver;;
+		esac
 	done
 	n=$((n + 1))
 done
