@@ -23,7 +23,8 @@ _Static_assert(RESULTS_NAXES == VARIANT_NAXES,
 
 const struct results_col results_point_cols[RP_NCOLS] = {
 	[RP_VARIANT] = {"variant", "",
-			"the variant (loop-send-cork-tls) or a peer (a peer row of variants/table)",
+			"the variant (loop-send-cork-tls), a floor (epoll-floor, ...: docs/floor.md) or a "
+			"peer (a peer row of variants/table)",
 			"--variants, --peers", RES_TEXT, 0, P(variant), 0},
 	[RP_LOOP] = {"loop", "", "the variant's value on the loop axis; empty for a peer", "variants/table",
 		     RES_TEXT, 0, P(axis[0]), 0},
