@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "ciout.h"
 #include "report.h"
@@ -42,7 +43,8 @@ static void usage(FILE *f)
 		"  Exit 0: nothing regressed; 1: something did; 2: cannot compare.\n"
 		"  Runs from different kernels, CPUs, core counts, topologies or clients: a warning, or exit "
 		"2 with "
-		"--strict.\n"
+		"--strict;\n"
+		"  the same when one is unknown on a side (never taken as equal).\n"
 		"  A cell client-bound on either side (status client-bound) is a CLIENT-BOUND line: it\n"
 		"  compares the client, not the server, and its worse or better does not decide the exit.\n"
 		"  --junit FILE, --markdown FILE: the results for CI (JUnit XML, a pull-request summary).\n"
@@ -74,18 +76,31 @@ static int sqpoll_of(const struct runs_run *r)
 	return r->info.options.sqpoll;
 }
 
-/* Differences in what the two runs were measured on. Returns how many. */
-static int compare_hosts(const struct runs_run *a, const struct runs_run *b)
+/* A host key the sweep could not learn: absent, empty, or the "unknown"
+ * the sweep writes when /proc/cpuinfo has no model name. Two unknowns are
+ * not the same host. */
+static int host_unknown(const char *v)
+{
+	return !v || !*v || !strcasecmp(v, "unknown");
+}
+
+/* What the two runs were measured on: differences (*unknown: keys that
+ * cannot be compared, unknown on a side). Returns the differences. */
+static int compare_hosts(const struct runs_run *a, const struct runs_run *b, int *unknown)
 {
 	const char *what[] = {"kernel", "CPU model", "topology"};
 	const char *va[] = {a->info.kernel, a->info.cpu_model, a->info.topology},
 		   *vb[] = {b->info.kernel, b->info.cpu_model, b->info.topology};
 	int diff = 0;
 
+	*unknown = 0;
 	for (int i = 0; i < 3; i++) {
-		if (!va[i] || !vb[i]) {
-			printf("warning: %s unknown in %s run.json: cannot confirm the runs are comparable\n",
-			       what[i], !va[i] ? "BASE" : "NEW");
+		if (host_unknown(va[i]) || host_unknown(vb[i])) {
+			printf("warning: %s unknown in %s%s%s run.json: unknown, cannot compare\n", what[i],
+			       host_unknown(va[i]) ? "BASE" : "",
+			       host_unknown(va[i]) && host_unknown(vb[i]) ? " and " : "",
+			       host_unknown(vb[i]) ? "NEW" : "");
+			(*unknown)++;
 			continue;
 		}
 		if (strcmp(va[i], vb[i])) {
@@ -93,7 +108,13 @@ static int compare_hosts(const struct runs_run *a, const struct runs_run *b)
 			diff++;
 		}
 	}
-	if (a->info.cores != b->info.cores && a->info.cores > 0 && b->info.cores > 0) {
+	if (a->info.cores <= 0 || b->info.cores <= 0) {
+		printf("warning: core count unknown in %s%s%s run.json: unknown, cannot compare\n",
+		       a->info.cores <= 0 ? "BASE" : "",
+		       a->info.cores <= 0 && b->info.cores <= 0 ? " and " : "",
+		       b->info.cores <= 0 ? "NEW" : "");
+		(*unknown)++;
+	} else if (a->info.cores != b->info.cores) {
 		printf("warning: different core counts: BASE %ld, NEW %ld\n", a->info.cores, b->info.cores);
 		diff++;
 	}
@@ -360,9 +381,19 @@ int cmd_check(int argc, char **argv)
 		return 2;
 	}
 	printf("BASE %s\nNEW  %s\n", base.dir, new.dir);
-	if (compare_hosts(&base, &new) && o.strict) {
-		fprintf(stderr, "wirelab check: --strict: the runs were measured on different systems; "
-				"refusing to compare\n");
+	int unknown, diff = compare_hosts(&base, &new, &unknown);
+	/* --strict compares only runs known to share a system: an unknown
+	 * cannot be confirmed, so it refuses as a difference does */
+	if ((diff || unknown) && o.strict) {
+		fprintf(stderr,
+			"wirelab check: --strict: %s%s%s; refusing to compare (the warnings above name "
+			"each)\n",
+			diff ? "the runs were measured on different systems" : "",
+			diff && unknown ? ", and " : "",
+			unknown ? "what the runs were measured on is unknown on a side, so cannot be "
+				  "confirmed "
+				  "the same"
+				: "");
 		goto cleanup;
 	}
 	ciout_init(&ci, "wirelab check");
