@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "ciout.h"
 #include "report.h"
@@ -42,7 +43,10 @@ static void usage(FILE *f)
 		"  Exit 0: nothing regressed; 1: something did; 2: cannot compare.\n"
 		"  Runs from different kernels, CPUs, core counts, topologies or clients: a warning, or exit "
 		"2 with "
-		"--strict.\n"
+		"--strict;\n"
+		"  the same when one is unknown on a side (never taken as equal).\n"
+		"  A cell client-bound on either side (status client-bound) is a CLIENT-BOUND line: it\n"
+		"  compares the client, not the server, and its worse or better does not decide the exit.\n"
 		"  --junit FILE, --markdown FILE: the results for CI (JUnit XML, a pull-request summary).\n"
 		"  rules: docs/statistics.md\n");
 }
@@ -72,18 +76,31 @@ static int sqpoll_of(const struct runs_run *r)
 	return r->info.options.sqpoll;
 }
 
-/* Differences in what the two runs were measured on. Returns how many. */
-static int compare_hosts(const struct runs_run *a, const struct runs_run *b)
+/* A host key the sweep could not learn: absent, empty, or the "unknown"
+ * the sweep writes when /proc/cpuinfo has no model name. Two unknowns are
+ * not the same host. */
+static int host_unknown(const char *v)
+{
+	return !v || !*v || !strcasecmp(v, "unknown");
+}
+
+/* What the two runs were measured on: differences (*unknown: keys that
+ * cannot be compared, unknown on a side). Returns the differences. */
+static int compare_hosts(const struct runs_run *a, const struct runs_run *b, int *unknown)
 {
 	const char *what[] = {"kernel", "CPU model", "topology"};
 	const char *va[] = {a->info.kernel, a->info.cpu_model, a->info.topology},
 		   *vb[] = {b->info.kernel, b->info.cpu_model, b->info.topology};
 	int diff = 0;
 
+	*unknown = 0;
 	for (int i = 0; i < 3; i++) {
-		if (!va[i] || !vb[i]) {
-			printf("warning: %s unknown in %s run.json: cannot confirm the runs are comparable\n",
-			       what[i], !va[i] ? "BASE" : "NEW");
+		if (host_unknown(va[i]) || host_unknown(vb[i])) {
+			printf("warning: %s unknown in %s%s%s run.json: unknown, cannot compare\n", what[i],
+			       host_unknown(va[i]) ? "BASE" : "",
+			       host_unknown(va[i]) && host_unknown(vb[i]) ? " and " : "",
+			       host_unknown(vb[i]) ? "NEW" : "");
+			(*unknown)++;
 			continue;
 		}
 		if (strcmp(va[i], vb[i])) {
@@ -91,7 +108,13 @@ static int compare_hosts(const struct runs_run *a, const struct runs_run *b)
 			diff++;
 		}
 	}
-	if (a->info.cores != b->info.cores && a->info.cores > 0 && b->info.cores > 0) {
+	if (a->info.cores <= 0 || b->info.cores <= 0) {
+		printf("warning: core count unknown in %s%s%s run.json: unknown, cannot compare\n",
+		       a->info.cores <= 0 ? "BASE" : "",
+		       a->info.cores <= 0 && b->info.cores <= 0 ? " and " : "",
+		       b->info.cores <= 0 ? "NEW" : "");
+		(*unknown)++;
+	} else if (a->info.cores != b->info.cores) {
 		printf("warning: different core counts: BASE %ld, NEW %ld\n", a->info.cores, b->info.cores);
 		diff++;
 	}
@@ -128,6 +151,9 @@ static const char *check_word(enum seq_verdict v)
 
 struct check_counts {
 	size_t cells, tests, verdicts[SEQ_NODATA + 1], missing;
+	/* worse or better where either side was client-bound: reported, not
+	 * counted as the server's (REPORT_CLIENT_BOUND) */
+	size_t bound_worse, bound_better;
 };
 
 /* One cell and metric: its line and its testcase. 0, or 1 when there was
@@ -142,11 +168,25 @@ static int check_one(const struct runs_cell *cb, const struct runs_cell *cn, int
 	if (seq_decide(cn->v[m], cn->n, cb->v[m], cb->n, mi->higher_better, p, &o->rule, &d) ||
 	    d.verdict == SEQ_NODATA)
 		return 1;
+	/* either side's pace set by the client: a change there is the
+	 * client's, so it neither fails the check nor passes as the server's */
+	int bound = cn->client_bound || cb->client_bound;
+	int decided = d.verdict == SEQ_WORSE || d.verdict == SEQ_BETTER;
 	n->tests++;
-	n->verdicts[d.verdict]++;
+	if (bound && d.verdict == SEQ_WORSE)
+		n->bound_worse++;
+	else if (bound && d.verdict == SEQ_BETTER)
+		n->bound_better++;
+	else
+		n->verdicts[d.verdict]++;
 	runs_size_str(cn->size, sz, sizeof(sz));
 	effect_sentence(eff, sizeof(eff), "NEW", "BASE", m, &d.e);
-	if (d.verdict == SEQ_EQUIVALENT)
+	if (bound)
+		snprintf(more, sizeof(more), "; %s: client-bound in BASE %zu/%zu, NEW %zu/%zu%s",
+			 decided ? (d.verdict == SEQ_WORSE ? "worse" : "better") : check_word(d.verdict),
+			 cb->client_bound, cb->n, cn->client_bound, cn->n,
+			 decided ? ", not counted as the server's" : "");
+	else if (d.verdict == SEQ_EQUIVALENT)
 		snprintf(more, sizeof(more), ", within ±%.0f%%", 100 * o->rule.margin);
 	else if (report_stuck(&d, &o->rule))
 		snprintf(more, sizeof(more), ", between margin and min effect: more reps cannot decide it");
@@ -156,10 +196,11 @@ static int check_one(const struct runs_cell *cb, const struct runs_cell *cn, int
 		snprintf(more, sizeof(more), ", ~%d reps would likely decide it%s", d.reps_needed,
 			 d.beyond_max ? " (beyond NEW's plan)" : "");
 	snprintf(line, sizeof(line), "%-11s %-30s %9s %5ld conns  %-9s %s (n=%zu/%zu%s)",
-		 check_word(d.verdict), cn->variant, sz, cn->conns, mi->key, eff, d.e.nb, d.e.na, more);
+		 bound ? "CLIENT-BOUND" : check_word(d.verdict), cn->variant, sz, cn->conns, mi->key, eff,
+		 d.e.nb, d.e.na, more);
 	printf("%s\n", line);
 	int ci_i = ciout_cell(o->ci, "wirelab.check", cn->variant, cn->size, cn->conns, mi->key);
-	if (d.verdict == SEQ_WORSE)
+	if (d.verdict == SEQ_WORSE && !bound)
 		ciout_fail(o->ci, ci_i, line);
 	else if (d.verdict != SEQ_EQUIVALENT)
 		ciout_info(o->ci, ci_i, line);
@@ -226,11 +267,15 @@ static int check_runs(struct runs_run *base, struct runs_run *new, const struct 
 	printf("%zu regression%s, %zu improvement%s, %zu equivalent, %zu not decided\n", regress,
 	       regress == 1 ? "" : "s", improve, improve == 1 ? "" : "s", n.verdicts[SEQ_EQUIVALENT],
 	       n.verdicts[SEQ_OPEN]);
+	if (n.bound_worse || n.bound_better)
+		printf("%zu worse and %zu better in client-bound cells (CLIENT-BOUND lines): %s; not "
+		       "counted as regressions or improvements, and they do not fail the check\n",
+		       n.bound_worse, n.bound_better, REPORT_CLIENT_BOUND);
 	ciout_note(o->ci,
 		   "%s against %s: %zu cells, %zu tests; %zu regressions, %zu improvements, %zu equivalent, "
-		   "%zu not decided, %zu missing",
+		   "%zu not decided, %zu missing, %zu worse and %zu better in client-bound cells",
 		   new->dir, base->dir, n.cells, n.tests, regress, improve, n.verdicts[SEQ_EQUIVALENT],
-		   n.verdicts[SEQ_OPEN], n.missing);
+		   n.verdicts[SEQ_OPEN], n.missing, n.bound_worse, n.bound_better);
 	/* an interval misses on the worse side with probability at most half
 	 * its level, across every look (union bound) */
 	if (o->per_test)
@@ -336,9 +381,19 @@ int cmd_check(int argc, char **argv)
 		return 2;
 	}
 	printf("BASE %s\nNEW  %s\n", base.dir, new.dir);
-	if (compare_hosts(&base, &new) && o.strict) {
-		fprintf(stderr, "wirelab check: --strict: the runs were measured on different systems; "
-				"refusing to compare\n");
+	int unknown, diff = compare_hosts(&base, &new, &unknown);
+	/* --strict compares only runs known to share a system: an unknown
+	 * cannot be confirmed, so it refuses as a difference does */
+	if ((diff || unknown) && o.strict) {
+		fprintf(stderr,
+			"wirelab check: --strict: %s%s%s; refusing to compare (the warnings above name "
+			"each)\n",
+			diff ? "the runs were measured on different systems" : "",
+			diff && unknown ? ", and " : "",
+			unknown ? "what the runs were measured on is unknown on a side, so cannot be "
+				  "confirmed "
+				  "the same"
+				: "");
 		goto cleanup;
 	}
 	ciout_init(&ci, "wirelab check");

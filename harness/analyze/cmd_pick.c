@@ -22,6 +22,8 @@ static void usage(FILE *f)
 		"  better (the interval excludes no difference and the effect is at least --min-effect),\n"
 		"  equivalent (the interval lies within +-margin), or not decided yet (and how many\n"
 		"  repetitions would likely decide it). Intervals hold across the run's --reps looks.\n"
+		"  A compared variant client-bound there in any repetition: the verdict says client-bound\n"
+		"  (it compares the client, not the server) in place of better or equivalent.\n"
 		"  --workload MIX: the same for a workload mix (its name, as points.csv has it).\n"
 		"  without: the decision table and RUN/plots/decision_METRIC.svg. Sizes: 4096, 4K, 1M.\n"
 		"  --slo: from open mode's rates (sweep --load open), per cell the variant that\n"
@@ -33,8 +35,32 @@ static void usage(FILE *f)
 
 static void print_cell(const char *what, const struct runs_cell *c, const struct effect_loc *l)
 {
-	printf("%-10s %-30s typical %.4g, 95%% interval [%.4g, %.4g] (%zu repetitions)\n", what, c->variant,
+	printf("%-10s %-30s typical %.4g, 95%% interval [%.4g, %.4g] (%zu repetitions", what, c->variant,
 	       l->typical, l->lo, l->hi, l->n);
+	if (c->client_bound)
+		printf(", client-bound in %zu of %zu", c->client_bound, c->n);
+	printf(")\n");
+}
+
+/* A client-bound candidate's figures are the client's pace: whatever the
+ * intervals say, they rank clients, so no verdict is given as a server's. */
+static void print_client_bound(const struct report_decision *d)
+{
+	int others = d->client_bound - (d->best->client_bound > 0) - (d->second->client_bound > 0);
+
+	printf("verdict:   %s: ", REPORT_CLIENT_BOUND);
+	if (d->best->client_bound || d->second->client_bound)
+		printf("%s%s%s", d->best->client_bound ? "the best" : "",
+		       d->best->client_bound && d->second->client_bound ? " and " : "",
+		       d->second->client_bound ? "the runner-up" : "");
+	if (others > 0)
+		printf("%s%d other variant%s compared",
+		       d->best->client_bound || d->second->client_bound ? " and " : "", others,
+		       others == 1 ? "" : "s");
+	printf(" had the client (wrk or wirelab-load) at >= 90%% CPU in some repetition, so it set the "
+	       "pace; neither is the better server by this run (sweep with more client cores, fewer "
+	       "connections, or "
+	       "--load open)\n");
 }
 
 static void print_verdict(const struct report_decision *d, int m, const struct seq_rule *r,
@@ -49,11 +75,15 @@ static void print_verdict(const struct report_decision *d, int m, const struct s
 		return;
 	}
 	effect_sentence(s, sizeof(s), d->best->variant, d->second->variant, m, &x->e);
-	printf("effect:    %s\n", s);
+	printf("effect:    %s%s\n", s, d->client_bound ? " (as the client measured it)" : "");
 	printf("           (ratio %.4f, %.2f%% interval [%.4f, %.4f]: reps %d..%d, so each of the %d looks "
 	       "is at alpha %.2f/%d; this is the look at %zu)\n",
 	       x->e.ratio, 100 * (1 - x->e.alpha), x->e.rlo, x->e.rhi, p->min, p->max, p->max - p->min + 1,
 	       p->alpha, p->max - p->min + 1, look);
+	if (d->client_bound) {
+		print_client_bound(d);
+		return;
+	}
 	switch (x->verdict) {
 	case SEQ_BETTER:
 		printf("verdict:   better: the interval excludes no difference and the effect is at least "

@@ -35,6 +35,10 @@ struct report_decision {
 	struct effect_loc lbest, lsecond; /* typical values with their 95% intervals */
 	struct seq_decision d;		  /* best against second; SEQ_NODATA without a second */
 	int candidates;
+	/* candidates the client limited in some repetition (runs_cell's
+	 * client_bound): their figures are the client's pace, so whatever the
+	 * verdict, it does not rank servers (docs/statistics.md) */
+	int client_bound;
 };
 
 /* Best and runner-up of our variants (peers excluded) at one cell for
@@ -59,6 +63,9 @@ int report_decide_among(const struct runs_cell *cells, size_t n,
  * margin and a larger minimum effect, so neither verdict can be reached
  * (rather than more than SEQ_REPS_LIMIT repetitions being needed). */
 int report_stuck(const struct seq_decision *d, const struct seq_rule *r);
+/* What pick, the decision table and check say in place of a verdict
+ * when a compared cell was client-bound. */
+#define REPORT_CLIENT_BOUND "client-bound: this compares the client, not the server"
 /* The verdict in a few words: "better", "equivalent within ±3%", "not
  * decided yet: ~7 reps", "not decided: beyond the plan's 10 reps". */
 void report_verdict_words(char *buf, size_t len, const struct seq_decision *d, const struct seq_rule *r,

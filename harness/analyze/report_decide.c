@@ -138,6 +138,7 @@ int report_decide_among(const struct runs_cell *all, size_t nall,
 		if (c->peer || c->floor || !keep(c, arg) || !values(c, m))
 			continue;
 		cells[k] = c;
+		d->client_bound += c->client_bound > 0;
 		v[k] = c->v[m];
 		n[k++] = c->n;
 	}
@@ -240,6 +241,8 @@ static void table_row(FILE *f, const char *sz, long conns, int m, const struct r
 
 	if (!d->second)
 		snprintf(verdict, sizeof(verdict), "only one variant");
+	else if (d->client_bound)
+		snprintf(verdict, sizeof(verdict), "%s", REPORT_CLIENT_BOUND);
 	else
 		report_verdict_words(verdict, sizeof(verdict), x, r, p);
 	if (d->second && x->verdict != SEQ_NODATA)
@@ -250,7 +253,8 @@ static void table_row(FILE *f, const char *sz, long conns, int m, const struct r
 		return;
 	}
 	fprintf(f, "<tr class=\"%s\"><td>%s</td><td>%ld</td><td>%s</td><td>%.4g</td><td>",
-		x->verdict == SEQ_BETTER ? "apart" : "tie", sz, conns, d->best->variant, d->lbest.typical);
+		x->verdict == SEQ_BETTER && !d->client_bound ? "apart" : "tie", sz, conns, d->best->variant,
+		d->lbest.typical);
 	if (d->second) {
 		fprintf(f, "%s</td><td>%.4g</td><td>", d->second->variant, d->lsecond.typical);
 		report_html_text(f, effect);

@@ -181,7 +181,9 @@ const struct results_col results_point_cols[RP_NCOLS] = {
 		       "keep the rate\"); skipped (the variant refused to start); failed",
 		       "the sweep", RES_TEXT, 0, P(status), 0},
 	[RP_REASON] = {"reason", "",
-		       "why a window was skipped, failed, client-bound or rate-missed; empty when ok",
+		       "why a window was skipped, failed, client-bound or rate-missed, and why a figure "
+		       "of a measured row is empty (cpu_us_per_req unknown: /proc/PID/stat could not be "
+		       "read); empty when ok and every figure known",
 		       "the server's or the client's last message", RES_QUOTED, 0, P(reason), 0},
 };
 

@@ -75,6 +75,7 @@ int sweep_point_run(const struct sweep_opts *o, const struct topo *t, const stru
 	struct sweep_zc z0, z1;
 	struct sweep_cpu_snap sched0, sched1;
 	double core0, core1, cpu0, cpu1;
+	int bad_pid = 0;
 	int ret, tls = !p->variant->peer && !variant_is(p->variant, "tls", "plain");
 
 	memset(r, 0, sizeof(*r));
@@ -107,7 +108,7 @@ int sweep_point_run(const struct sweep_opts *o, const struct topo *t, const stru
 	if (probe)
 		wl_probe_read(probe, &a);
 	core0 = cores_busy_s(o->server_cpu_list, o->nserver_cpus);
-	cpu0 = sweep_srv_proc_cpu(&srv);
+	cpu0 = sweep_srv_proc_cpu(&srv, &bad_pid);
 	sweep_window_cpu_read(&srv, &sched0);
 	sweep_profile_start(prof);
 	ret = sweep_client_window(o, t, p, srv.port, tls, o->duration, SWEEP_LOAD_TIMED, r, r->reason,
@@ -116,7 +117,7 @@ int sweep_point_run(const struct sweep_opts *o, const struct topo *t, const stru
 	if (probe)
 		wl_probe_read(probe, &b);
 	core1 = cores_busy_s(o->server_cpu_list, o->nserver_cpus);
-	cpu1 = sweep_srv_proc_cpu(&srv);
+	cpu1 = sweep_srv_proc_cpu(&srv, &bad_pid);
 	sweep_zc_read(&srv, p->variant, &z1);
 	r->zc_share = sweep_zc_share(&z0, &z1);
 	sweep_window_cpu_read(&srv, &sched1);
@@ -160,11 +161,19 @@ int sweep_point_run(const struct sweep_opts *o, const struct topo *t, const stru
 		r->cpu_us = sweep_window_cpu_s(&sched0, &sched1) * 1e6 / n;
 		sweep_window_counts(o, t, p, &srv, tls, r, probe_note, notelen);
 	} else
-		r->cpu_us = (cpu1 - cpu0) * 1e6 / n;
+		r->cpu_us = (cpu1 - cpu0) * 1e6 / n; /* NAN when either read is unknown */
 	r->status = r->w.client_busy >= CLIENT_BOUND_BUSY ? PT_CLIENT_BOUND : PT_OK;
 	if (r->status == PT_CLIENT_BOUND)
 		snprintf(r->reason, sizeof(r->reason), "%s busy %.0f%% of its cores: the client set the pace",
 			 p->load == SWEEP_LOAD_WRK ? "wrk" : "wirelab-load", r->w.client_busy * 100);
+	if (isnan(r->cpu_us) && bad_pid) {
+		/* the row's one place for a why: after the status's own */
+		size_t k = strlen(r->reason);
+		snprintf(r->reason + k, sizeof(r->reason) - k,
+			 "%scpu_us_per_req unknown: /proc/%d/stat could not be read (a server process "
+			 "gone in the window)",
+			 k ? "; " : "", bad_pid);
+	}
 	sweep_load_status(p, r);
 	sweep_profile_finish(prof, o, p, r->w.requests, &r->prof);
 cleanup:

@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <netinet/in.h>
 #include <sched.h>
 #include <signal.h>
@@ -264,10 +265,11 @@ void sweep_srv_stop(struct sweep_srv *s)
 	}
 }
 
-double sweep_srv_proc_cpu(const struct sweep_srv *s)
+double sweep_srv_proc_cpu(const struct sweep_srv *s, int *bad_pid)
 {
 	long hz = sysconf(_SC_CLK_TCK);
 	double sum = 0;
+	int known = 1;
 
 	for (int i = 0; i < s->npids; i++) {
 		char path[64], buf[1024];
@@ -275,13 +277,19 @@ double sweep_srv_proc_cpu(const struct sweep_srv *s)
 		FILE *f;
 		snprintf(path, sizeof(path), "/proc/%d/stat", s->pids[i]);
 		f = fopen(path, "r");
-		if (!f)
-			continue;
-		char *p = fgets(buf, sizeof(buf), f) ? strrchr(buf, ')') : NULL;
+		char *p = f && fgets(buf, sizeof(buf), f) ? strrchr(buf, ')') : NULL;
 		/* after "pid (comm)": fields 3.. ; utime and stime are 14 and 15 */
 		if (p && sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) == 2)
 			sum += (double)(ut + st) / hz;
-		fclose(f);
+		else if (known) {
+			/* a process gone (and reaped) or a stat we cannot read: its
+			 * time is not in the sum, which would read low, not as 0 */
+			known = 0;
+			if (bad_pid)
+				*bad_pid = s->pids[i];
+		}
+		if (f)
+			fclose(f);
 	}
-	return sum;
+	return known ? sum : NAN;
 }

@@ -25,6 +25,8 @@ int sweep_srv_start(struct sweep_srv *s, const struct sweep_opts *o, const struc
 /* 1 still running; 0 gone (what happened in err). */
 int sweep_srv_alive(struct sweep_srv *s, char *err, size_t errlen);
 void sweep_srv_stop(struct sweep_srv *s);
-/* the server's on-CPU seconds from /proc (every pid, every thread) */
-double sweep_srv_proc_cpu(const struct sweep_srv *s);
+/* the server's on-CPU seconds from /proc (every pid, every thread); NAN
+ * when a pid's /proc/PID/stat cannot be read (that pid in *bad_pid, if
+ * not NULL): unknown, never a partial sum */
+double sweep_srv_proc_cpu(const struct sweep_srv *s, int *bad_pid);
 #endif

@@ -99,7 +99,7 @@ void sweep_window_cpu_read(const struct sweep_srv *s, struct sweep_cpu_snap *sna
 		}
 		closedir(d);
 	}
-	snap->stat_s = sweep_srv_proc_cpu(s);
+	snap->stat_s = sweep_srv_proc_cpu(s, NULL);
 }
 
 double sweep_window_cpu_s(const struct sweep_cpu_snap *a, const struct sweep_cpu_snap *b)

@@ -30,6 +30,21 @@ struct wrk_job {
 	int conns, threads;
 };
 
+/* A latency figure of wrk's summary, or NAN when the key is missing or
+ * not a number: an empty cell, never a latency of 0 (issue 18). */
+static double lat_or_nan(const json_t *l, const char *key)
+{
+	const json_t *v = json_object_get(l, key);
+
+	return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+/* The worst host's figure; unknown when any host's is. */
+static double worst_of(double acc, double one, int first)
+{
+	return first ? one : isnan(acc) || isnan(one) ? NAN : fmax(acc, one);
+}
+
 static int parse_out(const char *path, struct wrk_result *r, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "r");
@@ -69,11 +84,11 @@ static int parse_out(const char *path, struct wrk_result *r, char *err, size_t e
 	r->err_write = JI(e, "write");
 	r->err_status = JI(e, "status");
 	r->err_timeout = JI(e, "timeout");
-	r->p50_us = JN(l, "p50");
-	r->p99_us = JN(l, "p99");
-	r->p999_us = JN(l, "p999");
-	r->mean_us = JN(l, "mean");
-	r->max_us = JN(l, "max");
+	r->p50_us = lat_or_nan(l, "p50");
+	r->p99_us = lat_or_nan(l, "p99");
+	r->p999_us = lat_or_nan(l, "p999");
+	r->mean_us = lat_or_nan(l, "mean");
+	r->max_us = lat_or_nan(l, "max");
 #undef JI
 #undef JN
 	json_decref(j);
@@ -130,7 +145,7 @@ static pid_t start_one(const struct sweep_opts *o, const struct topo *t, struct 
 int sweep_wrk_run(const struct sweep_opts *o, const struct topo *t, const struct sweep_point *p, int port,
 		  int tls, int seconds, double stop_after, struct wrk_result *r, char *err, size_t errlen)
 {
-	int nhosts = t->kind == TOPO_SSH ? o->nclient_hosts : 1, ret = 0, status;
+	int nhosts = t->kind == TOPO_SSH ? o->nclient_hosts : 1, ret = 0, status, merged = 0;
 	struct wrk_job jobs[SWEEP_MAX_HOSTS];
 	char url[256];
 
@@ -195,6 +210,7 @@ int sweep_wrk_run(const struct sweep_opts *o, const struct topo *t, const struct
 			     : j->threads < o->nclient_cpus ? j->threads
 							    : o->nclient_cpus;
 		double busy = one.client_cpu_s / (one.duration_s * cap);
+		/* weighted by requests; a host's unknown (NAN) makes the sum unknown */
 		r->p50_us = (r->p50_us * r->requests + one.p50_us * one.requests) /
 			    fmax(1, r->requests + one.requests);
 		r->mean_us = (r->mean_us * r->requests + one.mean_us * one.requests) /
@@ -207,9 +223,11 @@ int sweep_wrk_run(const struct sweep_opts *o, const struct topo *t, const struct
 		r->err_status += one.err_status;
 		r->err_timeout += one.err_timeout;
 		r->duration_s = fmax(r->duration_s, one.duration_s);
-		r->p99_us = fmax(r->p99_us, one.p99_us);
-		r->p999_us = fmax(r->p999_us, one.p999_us);
-		r->max_us = fmax(r->max_us, one.max_us);
+		/* fmax would drop an unknown and keep the other host's */
+		r->p99_us = worst_of(r->p99_us, one.p99_us, !merged);
+		r->p999_us = worst_of(r->p999_us, one.p999_us, !merged);
+		r->max_us = worst_of(r->max_us, one.max_us, !merged);
+		merged = 1;
 		r->client_cpu_s += one.client_cpu_s;
 		r->client_busy = isnan(busy) ? NAN : fmax(r->client_busy, busy);
 	}
