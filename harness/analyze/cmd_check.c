@@ -45,8 +45,9 @@ static void usage(FILE *f)
 		"2 with "
 		"--strict;\n"
 		"  the same when one is unknown on a side (never taken as equal).\n"
-		"  A cell client-bound on either side (status client-bound) is a CLIENT-BOUND line: it\n"
-		"  compares the client, not the server, and its worse or better does not decide the exit.\n"
+		"  A cell client-bound on either side (status client-bound): for a rate or a latency a\n"
+		"  CLIENT-BOUND line (it compares the client, not the server; its worse or better does not\n"
+		"  decide the exit); a cost per request counts as usual, marked.\n"
 		"  --junit FILE, --markdown FILE: the results for CI (JUnit XML, a pull-request summary).\n"
 		"  rules: docs/statistics.md\n");
 }
@@ -163,14 +164,17 @@ static int check_one(const struct runs_cell *cb, const struct runs_cell *cn, int
 {
 	const struct runs_metric_info *mi = &runs_metrics[m];
 	struct seq_decision d;
-	char sz[32], eff[512], line[1024], more[128] = "";
+	char sz[32], eff[512], line[1024], more[320] = "";
 
 	if (seq_decide(cn->v[m], cn->n, cb->v[m], cb->n, mi->higher_better, p, &o->rule, &d) ||
 	    d.verdict == SEQ_NODATA)
 		return 1;
-	/* either side's pace set by the client: a change there is the
-	 * client's, so it neither fails the check nor passes as the server's */
-	int bound = cn->client_bound || cb->client_bound;
+	/* either side's pace set by the client: a change of a rate or a
+	 * latency there is the client's, so it neither fails the check nor
+	 * passes as the server's; a cost per request is still the server's
+	 * (at the client's pace), so it counts, marked */
+	int any_bound = cn->client_bound || cb->client_bound;
+	int bound = any_bound && runs_metric_paced(m);
 	int decided = d.verdict == SEQ_WORSE || d.verdict == SEQ_BETTER;
 	n->tests++;
 	if (bound && d.verdict == SEQ_WORSE)
@@ -195,6 +199,13 @@ static int check_one(const struct runs_cell *cb, const struct runs_cell *cn, int
 	else if (d.verdict == SEQ_OPEN)
 		snprintf(more, sizeof(more), ", ~%d reps would likely decide it%s", d.reps_needed,
 			 d.beyond_max ? " (beyond NEW's plan)" : "");
+	if (any_bound && !bound) {
+		size_t used = strlen(more);
+		snprintf(
+			more + used, sizeof(more) - used,
+			"; client-bound in BASE %zu/%zu, NEW %zu/%zu: the server's cost at the client's pace",
+			cb->client_bound, cb->n, cn->client_bound, cn->n);
+	}
 	snprintf(line, sizeof(line), "%-11s %-30s %9s %5ld conns  %-9s %s (n=%zu/%zu%s)",
 		 bound ? "CLIENT-BOUND" : check_word(d.verdict), cn->variant, sz, cn->conns, mi->key, eff,
 		 d.e.nb, d.e.na, more);

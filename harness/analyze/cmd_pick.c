@@ -22,8 +22,10 @@ static void usage(FILE *f)
 		"  better (the interval excludes no difference and the effect is at least --min-effect),\n"
 		"  equivalent (the interval lies within +-margin), or not decided yet (and how many\n"
 		"  repetitions would likely decide it). Intervals hold across the run's --reps looks.\n"
-		"  A compared variant client-bound there in any repetition: the verdict says client-bound\n"
-		"  (it compares the client, not the server) in place of better or equivalent.\n"
+		"  A compared variant client-bound there in any repetition: for a rate or a latency the\n"
+		"  verdict says client-bound (it compares the client, not the server) in place of better\n"
+		"  or equivalent; for a cost per request it stands, marked as the cost at the client's "
+		"pace.\n"
 		"  --workload MIX: the same for a workload mix (its name, as points.csv has it).\n"
 		"  without: the decision table and RUN/plots/decision_METRIC.svg. Sizes: 4096, 4K, 1M.\n"
 		"  --slo: from open mode's rates (sweep --load open), per cell the variant that\n"
@@ -75,15 +77,20 @@ static void print_verdict(const struct report_decision *d, int m, const struct s
 		return;
 	}
 	effect_sentence(s, sizeof(s), d->best->variant, d->second->variant, m, &x->e);
-	printf("effect:    %s%s\n", s, d->client_bound ? " (as the client measured it)" : "");
+	printf("effect:    %s%s\n", s, d->paced ? " (as the client measured it)" : "");
 	printf("           (ratio %.4f, %.2f%% interval [%.4f, %.4f]: reps %d..%d, so each of the %d looks "
 	       "is at alpha %.2f/%d; this is the look at %zu)\n",
 	       x->e.ratio, 100 * (1 - x->e.alpha), x->e.rlo, x->e.rhi, p->min, p->max, p->max - p->min + 1,
 	       p->alpha, p->max - p->min + 1, look);
-	if (d->client_bound) {
+	if (d->paced) {
 		print_client_bound(d);
 		return;
 	}
+	if (d->client_bound)
+		printf("note:      %s: %d of the variants compared had the client at >= 90%% CPU in some "
+		       "repetition; the verdict below compares what each request cost the server at that "
+		       "pace\n",
+		       REPORT_CLIENT_PACE, d->client_bound);
 	switch (x->verdict) {
 	case SEQ_BETTER:
 		printf("verdict:   better: the interval excludes no difference and the effect is at least "

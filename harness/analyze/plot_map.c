@@ -83,7 +83,7 @@ int plot_decision_map(const struct runs_run *run, int m, char *err, size_t errle
 			char lab[400], eff[256];
 			if (!d.second)
 				snprintf(lab, sizeof(lab), "only one");
-			else if (d.client_bound)
+			else if (d.paced)
 				snprintf(lab, sizeof(lab), "client-bound: compares the client");
 			else if (d.d.verdict == SEQ_BETTER)
 				snprintf(

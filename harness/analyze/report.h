@@ -39,6 +39,9 @@ struct report_decision {
 	 * client_bound): their figures are the client's pace, so whatever the
 	 * verdict, it does not rank servers (docs/statistics.md) */
 	int client_bound;
+	/* client_bound and m is a rate or latency (runs_metric_paced): no
+	 * verdict; for a cost per request the verdict stands, marked */
+	int paced;
 };
 
 /* Best and runner-up of our variants (peers excluded) at one cell for
@@ -66,6 +69,8 @@ int report_stuck(const struct seq_decision *d, const struct seq_rule *r);
 /* What pick, the decision table and check say in place of a verdict
  * when a compared cell was client-bound. */
 #define REPORT_CLIENT_BOUND "client-bound: this compares the client, not the server"
+/* the same for a cost per request, whose verdict stands */
+#define REPORT_CLIENT_PACE "client-bound: the server's cost at the client's pace, not at its own limit"
 /* The verdict in a few words: "better", "equivalent within ±3%", "not
  * decided yet: ~7 reps", "not decided: beyond the plan's 10 reps". */
 void report_verdict_words(char *buf, size_t len, const struct seq_decision *d, const struct seq_rule *r,

@@ -143,6 +143,7 @@ int report_decide_among(const struct runs_cell *all, size_t nall,
 		n[k++] = c->n;
 	}
 	d->candidates = (int)k;
+	d->paced = d->client_bound && runs_metric_paced(m);
 	if (!k || seq_pick(v, n, k, hb, p, r ? r : &report_rule_default, &pk))
 		goto cleanup;
 	if (pk.best < 0) {
@@ -241,10 +242,14 @@ static void table_row(FILE *f, const char *sz, long conns, int m, const struct r
 
 	if (!d->second)
 		snprintf(verdict, sizeof(verdict), "only one variant");
-	else if (d->client_bound)
+	else if (d->paced)
 		snprintf(verdict, sizeof(verdict), "%s", REPORT_CLIENT_BOUND);
 	else
 		report_verdict_words(verdict, sizeof(verdict), x, r, p);
+	if (d->second && d->client_bound && !d->paced) {
+		size_t used = strlen(verdict);
+		snprintf(verdict + used, sizeof(verdict) - used, " (%s)", REPORT_CLIENT_PACE);
+	}
 	if (d->second && x->verdict != SEQ_NODATA)
 		effect_phrase(effect, sizeof(effect), m, x->e.ratio, x->e.rlo, x->e.rhi);
 	if (!html) {
@@ -253,7 +258,7 @@ static void table_row(FILE *f, const char *sz, long conns, int m, const struct r
 		return;
 	}
 	fprintf(f, "<tr class=\"%s\"><td>%s</td><td>%ld</td><td>%s</td><td>%.4g</td><td>",
-		x->verdict == SEQ_BETTER && !d->client_bound ? "apart" : "tie", sz, conns, d->best->variant,
+		x->verdict == SEQ_BETTER && !d->paced ? "apart" : "tie", sz, conns, d->best->variant,
 		d->lbest.typical);
 	if (d->second) {
 		fprintf(f, "%s</td><td>%.4g</td><td>", d->second->variant, d->lsecond.typical);

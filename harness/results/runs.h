@@ -47,6 +47,11 @@ struct runs_metric_info {
 extern const struct runs_metric_info runs_metrics[RUNS_NMETRICS];
 /* The metric named key (short name or column), or -ENOENT. */
 int runs_metric_find(const char *key);
+/* 1 when metric m is a rate or a latency: in a client-bound cell it is the
+ * client's pace, not the server's. The costs per request (CPU, syscalls,
+ * context switches, segments) stay the server's, at the pace the client
+ * allowed. */
+int runs_metric_paced(int m);
 /* Metric m's points.csv column name. */
 const char *runs_metric_column(int m);
 /* "rps, mbps, cpu, ...": every metric's short name, for messages. */

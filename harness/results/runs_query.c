@@ -83,6 +83,21 @@ struct runs_cell *runs_find_load(struct runs_run *run, const char *variant, cons
 	return NULL;
 }
 
+int runs_metric_paced(int m)
+{
+	switch (m) {
+	case RUNS_CPU:
+	case RUNS_CORE:
+	case RUNS_SYSCALLS:
+	case RUNS_CTXSW:
+	case RUNS_SEGS:
+	case RUNS_CLIENT_CPU:
+		return 0;
+	default:
+		return 1;
+	}
+}
+
 int runs_is_floor(const char *variant)
 {
 	struct variant v;
