@@ -41,17 +41,20 @@ static double pct(double r)
 	return 100 * (r - 1);
 }
 
-/* The client set the pace of some of either cell's repetitions: the
- * distance then compares the client's limits, and says so. */
-static void client_bound_note(char *buf, size_t len, const struct runs_cell *c, const struct runs_cell *fl)
+/* The client set the pace of some of either cell's repetitions: a rate's
+ * or a latency's distance then compares the client's limits, a cost's is
+ * the cost at the client's pace (runs_metric_paced); either says so. */
+static void client_bound_note(char *buf, size_t len, const struct runs_cell *c, const struct runs_cell *fl,
+			      int m)
 {
 	size_t used = strlen(buf);
 
 	if ((c->client_bound || fl->client_bound) && used < len)
 		snprintf(buf + used, len - used,
-			 " (client-bound in %zu of %zu and %zu of %zu repetitions: partly the client's "
-			 "limit)",
-			 c->client_bound, c->n, fl->client_bound, fl->n);
+			 " (client-bound in %zu of %zu and %zu of %zu repetitions: %s)", c->client_bound,
+			 c->n, fl->client_bound, fl->n,
+			 runs_metric_paced(m) ? "partly the client's limit"
+					      : "the cost at the client's pace");
 }
 
 int report_floor_phrase(char *buf, size_t len, const struct runs_cell *c, const struct runs_cell *fl, int m)
@@ -63,7 +66,7 @@ int report_floor_phrase(char *buf, size_t len, const struct runs_cell *c, const 
 	if (!effect_compare(c->v[m], c->n, fl->v[m], fl->n, REPORT_ALPHA, &e)) {
 		snprintf(buf, len, "%.1f%% %s the floor (%s) [%+.1f%%, %+.1f%%]", fabs(pct(e.ratio)),
 			 e.ratio >= 1 ? "above" : "below", fl->variant, pct(e.rlo), pct(e.rhi));
-		client_bound_note(buf, len, c, fl);
+		client_bound_note(buf, len, c, fl, m);
 		return 0;
 	}
 	/* one repetition (or a zero): the ratio of the typical values, no interval */
@@ -74,7 +77,7 @@ int report_floor_phrase(char *buf, size_t len, const struct runs_cell *c, const 
 	r = a.typical / b.typical;
 	snprintf(buf, len, "%.1f%% %s the floor (%s) (no interval: one repetition)", fabs(pct(r)),
 		 r >= 1 ? "above" : "below", fl->variant);
-	client_bound_note(buf, len, c, fl);
+	client_bound_note(buf, len, c, fl, m);
 	return 0;
 }
 

@@ -30,15 +30,6 @@ struct wrk_job {
 	int conns, threads;
 };
 
-/* A latency figure of wrk's summary, or NAN when the key is missing or
- * not a number: an empty cell, never a latency of 0 (issue 18). */
-static double lat_or_nan(const json_t *l, const char *key)
-{
-	const json_t *v = json_object_get(l, key);
-
-	return json_is_number(v) ? json_number_value(v) : NAN;
-}
-
 /* The worst host's figure; unknown when any host's is. */
 static double worst_of(double acc, double one, int first)
 {
@@ -75,7 +66,8 @@ static int parse_out(const char *path, struct wrk_result *r, char *err, size_t e
 	}
 	json_t *e = json_object_get(j, "errors"), *l = json_object_get(j, "latency_us");
 #define JI(o, k) ((uint64_t)json_integer_value(json_object_get(o, k)))
-#define JN(o, k) (json_number_value(json_object_get(o, k)))
+/* a figure the summary lacks is unknown (an empty cell), never 0 */
+#define JN(o, k) (json_is_number(json_object_get(o, k)) ? json_number_value(json_object_get(o, k)) : NAN)
 	r->requests = JI(j, "requests");
 	r->bytes = JI(j, "bytes");
 	r->duration_s = JN(j, "duration_us") / 1e6;
@@ -84,11 +76,11 @@ static int parse_out(const char *path, struct wrk_result *r, char *err, size_t e
 	r->err_write = JI(e, "write");
 	r->err_status = JI(e, "status");
 	r->err_timeout = JI(e, "timeout");
-	r->p50_us = lat_or_nan(l, "p50");
-	r->p99_us = lat_or_nan(l, "p99");
-	r->p999_us = lat_or_nan(l, "p999");
-	r->mean_us = lat_or_nan(l, "mean");
-	r->max_us = lat_or_nan(l, "max");
+	r->p50_us = JN(l, "p50");
+	r->p99_us = JN(l, "p99");
+	r->p999_us = JN(l, "p999");
+	r->mean_us = JN(l, "mean");
+	r->max_us = JN(l, "max");
 #undef JI
 #undef JN
 	json_decref(j);
