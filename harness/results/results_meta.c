@@ -22,10 +22,12 @@ enum meta_type {
 	MT_STRS,  /* const char **, its count a long at off_n */
 	MT_INTS,  /* long *, its count a long at off_n */
 	MT_STOPS, /* struct results_cell_stop *, its count a long at off_n */
+	MT_JSON,  /* json_t *, an object its module builds and reads; NULL is null */
 };
 
-static const char *const type_names[] = {"integer",	   "integer or null", "boolean",  "number", "string",
-					 "string or null", "strings",	      "integers", "objects"};
+static const char *const type_names[] = {"integer", "integer or null", "boolean", "number",
+					 "string",  "string or null",  "strings", "integers",
+					 "objects", "object or null"};
 
 #define M(f) offsetof(struct results_meta, f)
 #define O(f) offsetof(struct results_meta, options.f)
@@ -119,6 +121,16 @@ static const struct meta_key {
 	 "per cell: size, workload (a mix's name, or empty), conns, rate (open mode's, or empty), variant "
 	 "(null: all of the cell's, as pick compares them), reps, stopped (decided, max, nothing to "
 	 "compare, interrupted) and verdicts"},
+	{"options.requests", MT_INT0, O(requests), 0,
+	 "--requests N: each point's window is N requests in all (not --duration); null: timed windows"},
+	{"machine", MT_JSON, M(machine), 0,
+	 "what the machine was: NICs, IRQs, CPU frequency, SMT, kernel command line, sysctls, virtual "
+	 "machine (docs/machine.md); a value it has not is \"not available\""},
+	{"tune", MT_JSON, M(tune), 0,
+	 "wirelab tune --check's findings before the sweep: each setting, its value and whether it is "
+	 "as a measurement wants it (docs/tune.md)"},
+	{"calibration", MT_JSON, M(calibration), 0,
+	 "the calibration loop before the sweep: the machine's own noise (docs/tune.md)"},
 	{"argv", MT_STRS, M(argv), M(argc), "the options as given, \"sweep\" first, which --resume reuses"},
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -189,6 +201,9 @@ static json_t *to_json(const struct meta_key *k, const struct results_meta *m)
 					     c->verdicts ? c->verdicts : ""));
 		}
 		return a;
+	case MT_JSON:
+		a = *AT(m, k->off, json_t *const);
+		return a ? json_deep_copy(a) : json_null();
 	}
 	return json_null();
 }
@@ -256,6 +271,11 @@ static int from_json(const struct meta_key *k, json_t *v, struct results_meta *m
 	case MT_STRN:
 		if (json_is_string(v))
 			*AT(m, k->off, const char *) = json_string_value(v);
+		break;
+	case MT_JSON:
+		/* borrowed from the JSON read, as strings are */
+		if (json_is_object(v))
+			*AT(m, k->off, json_t *) = v;
 		break;
 	case MT_STOPS:
 		if (!json_is_array(v))

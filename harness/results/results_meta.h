@@ -51,6 +51,7 @@ struct results_meta {
 		long ndecide;
 		double margin, min_effect; /* --margin, --min-effect of those decisions */
 		const char *probe_window;  /* --probe-window same|separate; NULL: same (older runs) */
+		long requests;		   /* --requests N; 0: timed windows */
 	} options;
 	/* wirelab sweep --profile: how the profiles were taken (docs/profile.md) */
 	struct results_profile_meta {
@@ -75,6 +76,9 @@ struct results_meta {
 	long ncells;
 	const char **argv; /* the sweep's options as given ("sweep", ...), which --resume reuses */
 	long argc;
+	/* Objects their modules build (write) or borrowed from the JSON read:
+	 * sweep_machine (docs/machine.md), tune (docs/tune.md). NULL: null. */
+	json_t *machine, *tune, *calibration;
 };
 
 /* dir/run.json from m, replaced atomically; 0 or -errno with the path in err. */
