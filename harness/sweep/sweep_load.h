@@ -36,6 +36,9 @@ extern const char *const sweep_load_names[3];
  * --time-limit), its row failed and saying so: 10 min is 100 requests of
  * 100 MiB at 1 Gbit/s (84 s) with room for a slow server */
 #define SWEEP_REQUESTS_LIMIT_S 600
+/* That limit, or WIRELAB_REQUESTS_LIMIT_S (whole seconds, 1..600: a test
+ * of the limit cannot wait ten minutes). */
+int sweep_requests_limit_s(void);
 
 struct sweep_rate {
 	char label[24]; /* as given: "20000", "20k", "50%" (the rate column) */

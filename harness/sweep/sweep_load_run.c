@@ -27,6 +27,15 @@
  * for answers in flight), start-up and ssh on a busy machine */
 #define LOAD_GRACE_S 20
 
+int sweep_requests_limit_s(void)
+{
+	const char *e = getenv("WIRELAB_REQUESTS_LIMIT_S");
+	char *end;
+	long v = e && *e ? strtol(e, &end, 10) : 0;
+
+	return e && *e && !*end && v >= 1 && v <= SWEEP_REQUESTS_LIMIT_S ? (int)v : SWEEP_REQUESTS_LIMIT_S;
+}
+
 struct load_job {
 	pid_t pid;
 	int conns;
@@ -84,7 +93,7 @@ static pid_t start_one(const struct sweep_opts *o, const struct topo *t, const s
 	snprintf(conns, sizeof(conns), "%d", job->conns);
 	snprintf(rate, sizeof(rate), "%.3f", job->rps);
 	snprintf(reqs, sizeof(reqs), "%ld", job->requests);
-	snprintf(limit, sizeof(limit), "%ds", SWEEP_REQUESTS_LIMIT_S);
+	snprintf(limit, sizeof(limit), "%ds", sweep_requests_limit_s());
 	if (t->kind == TOPO_SSH) {
 		n = topo_ssh_argv(o, host, cmd, argv);
 	} else {
@@ -306,7 +315,7 @@ int sweep_load_run(const struct sweep_opts *o, const struct topo *t, const struc
 		double cpu_s;
 		if (!j->pid)
 			continue;
-		double bound = j->requests ? SWEEP_REQUESTS_LIMIT_S : seconds;
+		double bound = j->requests ? sweep_requests_limit_s() : seconds;
 		if (!sweep_wait(j->pid, (int)((bound + LOAD_GRACE_S) * 1000), &status)) {
 			sweep_kill(j->pid, 2000);
 			snprintf(err, errlen, "%s",
@@ -354,7 +363,7 @@ int sweep_load_run(const struct sweep_opts *o, const struct topo *t, const struc
 		snprintf(err, errlen,
 			 "wirelab-load stopped at the %d s time limit with %llu of the %ld requests of "
 			 "--requests answered",
-			 SWEEP_REQUESTS_LIMIT_S, (unsigned long long)r->w.requests, reqs);
+			 sweep_requests_limit_s(), (unsigned long long)r->w.requests, reqs);
 		ret = -ETIME;
 	}
 cleanup:

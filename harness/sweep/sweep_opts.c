@@ -230,7 +230,7 @@ static int check_requests(const struct sweep_opts *o, int duration_given, char *
 		snprintf(err, errlen,
 			 "--requests and --duration together: give one (--requests %ld makes each window "
 			 "%ld requests, bounded at %d s)",
-			 o->requests, o->requests, SWEEP_REQUESTS_LIMIT_S);
+			 o->requests, o->requests, sweep_requests_limit_s());
 		return -EINVAL;
 	}
 	if (o->load.kind == SWEEP_LOAD_WRK) {

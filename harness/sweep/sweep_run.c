@@ -222,7 +222,7 @@ int sweep_main(struct sweep_opts *o, char *run_dir_out, size_t len)
 	char win[64];
 	if (o->requests)
 		snprintf(win, sizeof(win), "%ld-request windows (at most %d s)", o->requests,
-			 SWEEP_REQUESTS_LIMIT_S);
+			 sweep_requests_limit_s());
 	else
 		snprintf(win, sizeof(win), "%d s windows", o->duration);
 	printf("wirelab sweep: %d points (%d variants x %d sizes x %d concurrencies%s x %s), %s, %g s "
