@@ -47,6 +47,15 @@ struct crossover {
 	int crossings;
 };
 
+/* xs (ascending) steps by one constant: a linear --sizes range */
+static int evenly_spaced(const long *xs, int n)
+{
+	for (int i = 2; i < n; i++)
+		if (xs[i] - xs[i - 1] != xs[1] - xs[0])
+			return 0;
+	return 1;
+}
+
 /* Where the sendfile variant's median CPU per request crosses its writev
  * twin's (same loop, cork, tls) at concurrency conns. The bracket is the
  * nearest measured sizes on either side at which their intervals do not
@@ -54,14 +63,17 @@ struct crossover {
 static int find_crossover(const struct plot_ctx *p, int m, long conns, const struct runs_cell *wv0,
 			  const struct runs_cell *sf0, struct crossover *x)
 {
-	double d[64], lo[64], hi[64];
-	long sz[64];
-	int n = 0, first = -1;
+	/* one slot per size of the run (a linear range has hundreds) */
+	double *d = calloc(p->ns + 1, 3 * sizeof(double)), *lo = d + p->ns + 1, *hi = lo + p->ns + 1;
+	long *sz = calloc(p->ns + 1, sizeof(long));
+	int n = 0, first = -1, ret = 0;
 
 	memset(x, 0, sizeof(*x));
 	x->writev = wv0->variant;
 	x->sendfile = sf0->variant;
-	for (int i = 0; i < p->ns && n < 64; i++) {
+	if (!d || !sz)
+		goto cleanup;
+	for (int i = 0; i < p->ns; i++) {
 		const struct runs_cell *a =
 			runs_find((struct runs_run *)p->run, wv0->variant, p->sizes[i], conns);
 		const struct runs_cell *b =
@@ -86,7 +98,7 @@ static int find_crossover(const struct plot_ctx *p, int m, long conns, const str
 				first = i;
 		}
 	if (first < 0)
-		return 0;
+		goto cleanup;
 	/* linear in bytes, not log: per-request cost is about a + b * size on
 	 * both paths, so their difference is linear in size */
 	double s0 = (double)sz[first], s1 = (double)sz[first + 1];
@@ -97,7 +109,11 @@ static int find_crossover(const struct plot_ctx *p, int m, long conns, const str
 	for (int i = first + 1; i < n && !x->hi; i++)
 		if (lo[i] > 0 || hi[i] < 0)
 			x->hi = sz[i];
-	return 1;
+	ret = 1;
+cleanup:
+	free(d);
+	free(sz);
+	return ret;
 }
 
 static void crossover_text(const struct crossover *x, char *buf, size_t len)
@@ -257,21 +273,30 @@ static int plot_one(struct plot_ctx *p, int m, int by_size, long fixed, char *er
 	plot_quote(gp, title);
 	fprintf(gp, " enhanced\nset ylabel ");
 	plot_quote(gp, mi->label);
-	fprintf(gp, "\nset xlabel '%s'\n", by_size ? "file size (log scale)" : "concurrent connections");
-	if (by_size || (nx > 1 && xs[nx - 1] / (xs[0] ? xs[0] : 1) >= 8)) {
+	/* sizes from a linear range (0..10m+20k, tarweb's) or with 0 among
+	 * them (no place on a log axis) are drawn on a linear axis */
+	int lin = by_size && nx > 1 && (xs[0] == 0 || (nx > 2 && evenly_spaced(xs, nx)));
+	fprintf(gp, "\nset xlabel '%s'\n",
+		!by_size ? "concurrent connections"
+		: lin	 ? "file size"
+			 : "file size (log scale)");
+	if ((by_size && !lin) || (!by_size && nx > 1 && xs[nx - 1] / (xs[0] ? xs[0] : 1) >= 8)) {
 		fprintf(gp, "set logscale x 2\n");
 		if (!by_size)
 			fprintf(gp, "set xlabel 'concurrent connections (log scale)'\n");
 	}
 	if (by_size)
-		plot_size_tics(gp, "xtics", xs, nx);
+		plot_size_tics(gp, "xtics", xs, nx, lin);
 	else {
 		fprintf(gp, "set xtics (");
 		for (int i = 0; i < nx; i++)
 			fprintf(gp, "%s\"%ld\" %ld", i ? ", " : "", xs[i], xs[i]);
 		fprintf(gp, ")\n");
 	}
-	if (nx > 0)
+	if (lin) {
+		double pad = (double)(xs[nx - 1] - xs[0]) / 40;
+		fprintf(gp, "set xrange [%g:%g]\n", xs[0] - pad, xs[nx - 1] + pad);
+	} else if (nx > 0)
 		fprintf(gp, "set xrange [%g:%g]\n", xs[0] / 1.4 > 0 ? xs[0] / 1.4 : 0.5, xs[nx - 1] * 1.4);
 	/* latency tails span orders of magnitude (one stalled window's p99 is
 	 * seconds): a linear axis would flatten every median to the floor */

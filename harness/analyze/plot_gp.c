@@ -94,13 +94,23 @@ void plot_end(FILE *f, const char *dir, const char *name)
 		name);
 }
 
-void plot_size_tics(FILE *f, const char *axis, const long *sizes, int n)
+void plot_size_tics(FILE *f, const char *axis, const long *sizes, int n, int linear)
 {
+	long last = -1;
+	int k = 0;
+
 	fprintf(f, "set %s (", axis);
 	for (int i = 0; i < n; i++) {
 		char s[32];
+		/* a linear range (1m..100m+1m) has too many sizes to label each:
+		 * past a dozen, every (n/10)th on a linear axis, and on a log one a
+		 * size 1.4x past the last labelled */
+		if (n > 12 && last >= 0 && i != n - 1 &&
+		    (linear ? i % ((n + 9) / 10) : sizes[i] < (last ? last * 1.4 : 1)))
+			continue;
 		runs_size_str(sizes[i], s, sizeof(s));
-		fprintf(f, "%s\"%s\" %ld", i ? ", " : "", s, sizes[i]);
+		fprintf(f, "%s\"%s\" %ld", k++ ? ", " : "", s, sizes[i]);
+		last = sizes[i];
 	}
 	fprintf(f, ")\n");
 }

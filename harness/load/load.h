@@ -19,9 +19,10 @@
 #define LOAD_PROG	  "wirelab-load"
 #define LOAD_MAX_THREADS  256
 #define LOAD_MAX_PIPELINE 64
-#define LOAD_EXIT_USAGE	  2 /* bad input */
-#define LOAD_EXIT_FAIL	  1 /* the run could not be made (no server, out of memory) */
-#define LOAD_JSON_FORMAT  1 /* "format" in the JSON: bumped when a field changes meaning */
+#define LOAD_EXIT_USAGE	  2   /* bad input */
+#define LOAD_EXIT_FAIL	  1   /* the run could not be made (no server, out of memory) */
+#define LOAD_TIME_LIMIT_S 600 /* --requests: the default --time-limit (the sweep's too) */
+#define LOAD_JSON_FORMAT  1   /* "format" in the JSON: bumped when a field changes meaning */
 
 enum load_mode { LOAD_CLOSED, LOAD_OPEN };
 enum load_arrivals { LOAD_UNIFORM, LOAD_POISSON };
@@ -47,8 +48,9 @@ struct load_cfg {
 	double rate; /* open mode: requests/s over all threads */
 	int connections;
 	int cpus[LOAD_MAX_THREADS], ncpus;
-	double duration_s; /* 0 with --requests */
-	uint64_t requests; /* 0 with --duration */
+	double duration_s;   /* 0 with --requests */
+	uint64_t requests;   /* 0 with --duration */
+	double time_limit_s; /* --requests: the run stops at this time anyway (--time-limit) */
 	int pipeline;
 	const char *verify_dir;
 	const char *workload;
@@ -121,6 +123,7 @@ struct load_result {
 	double drain_s;	 /* after the window, waiting for responses in flight */
 	double offered_rps, achieved_rps;
 	bool rate_kept;
+	bool time_limit_hit; /* --requests: stopped at --time-limit before N */
 	double cpu_user_s, cpu_sys_s;
 	char tls_version[32], tls_cipher[80];
 	char first_err[LE_COUNT][200]; /* the first error of each kind, said */

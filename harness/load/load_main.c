@@ -130,6 +130,13 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 	rc = 0;
+	if (r->time_limit_hit)
+		fprintf(stderr,
+			LOAD_PROG
+			": --requests %llu: stopped at the %g s time limit (--time-limit) with %llu "
+			"answered\n",
+			(unsigned long long)cfg.requests, cfg.time_limit_s,
+			(unsigned long long)r->s.requests);
 	if (!r->s.requests) {
 		fprintf(stderr, LOAD_PROG ": no request succeeded\n");
 		rc = LOAD_EXIT_FAIL;

@@ -35,6 +35,7 @@ static void usage(FILE *f)
 		"  --cpus LIST           one pinned thread per CPU, e.g. 0,2-3 (default: the affinity mask)\n"
 		"  --duration S          measured window, e.g. 10, 10s, 500ms, 2m (default 10 s)\n"
 		"  --requests N          stop after N requests instead (answered or failed)\n"
+		"  --time-limit S        with --requests: stop at S anyway, saying so (default 600 s)\n"
 		"  --warmup S            load for S before the window; not counted (default 0)\n"
 		"  --pipeline D          requests in flight per connection, 1-64 (default 1)\n"
 		"  --connection-close    one request per connection (Connection: close)\n"
@@ -165,6 +166,7 @@ enum {
 	O_CPUS,
 	O_DURATION,
 	O_REQUESTS,
+	O_TIMELIMIT,
 	O_ARRIVALS,
 	O_PIPELINE,
 	O_VERIFY,
@@ -192,6 +194,7 @@ static const struct option opts[] = {
 	{"cpus", required_argument, 0, O_CPUS},
 	{"duration", required_argument, 0, O_DURATION},
 	{"requests", required_argument, 0, O_REQUESTS},
+	{"time-limit", required_argument, 0, O_TIMELIMIT},
 	{"arrivals", required_argument, 0, O_ARRIVALS},
 	{"pipeline", required_argument, 0, O_PIPELINE},
 	{"verify", required_argument, 0, O_VERIFY},
@@ -215,7 +218,8 @@ static const struct option opts[] = {
 
 int load_opts_parse(int argc, char **argv, struct load_cfg *c)
 {
-	bool have_rate = false, have_arrivals = false, have_duration = false, merge = false;
+	bool have_rate = false, have_arrivals = false, have_duration = false, merge = false,
+	     have_limit = false;
 	long x;
 	double d;
 	int o;
@@ -227,6 +231,7 @@ int load_opts_parse(int argc, char **argv, struct load_cfg *c)
 	c->duration_s = 10;
 	c->pipeline = 1;
 	c->timeout_s = 2;
+	c->time_limit_s = LOAD_TIME_LIMIT_S;
 	c->seed = 1;
 	opterr = 0;
 	while ((o = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
@@ -264,6 +269,11 @@ int load_opts_parse(int argc, char **argv, struct load_cfg *c)
 			if (d != floor(d) || d > 1e15)
 				return bad("--requests", optarg, "expected a whole number of requests");
 			c->requests = (uint64_t)d;
+			break;
+		case O_TIMELIMIT:
+			if (parse_secs("--time-limit", optarg, false, &c->time_limit_s))
+				return -EINVAL;
+			have_limit = true;
 			break;
 		case O_ARRIVALS:
 			if (!strcmp(optarg, "uniform"))
@@ -385,6 +395,11 @@ int load_opts_parse(int argc, char **argv, struct load_cfg *c)
 	}
 	if (have_duration && c->requests) {
 		fprintf(stderr, LOAD_PROG ": --duration and --requests together: give one\n");
+		return -EINVAL;
+	}
+	if (have_limit && !c->requests) {
+		fprintf(stderr,
+			LOAD_PROG ": --time-limit applies to --requests (--duration is the window)\n");
 		return -EINVAL;
 	}
 	if (c->requests)

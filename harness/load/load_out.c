@@ -62,9 +62,12 @@ static void set_measured(json_t *o, const struct load_result *r, bool open, bool
 	json_object_set_new(o, "arrivals", open ? json_integer((json_int_t)r->s.arrivals) : json_null());
 	json_object_set_new(o, "unsent", open ? json_integer((json_int_t)r->s.unsent) : json_null());
 	json_object_set_new(o, "rate_kept", open ? json_boolean(r->rate_kept) : json_null());
+	json_object_set_new(o, "time_limit_hit", json_boolean(r->time_limit_hit));
 	json_object_set_new(o, "note",
 			    open && !r->rate_kept ? json_string("client could not keep the rate")
-						  : json_null());
+			    : r->time_limit_hit
+				    ? json_string("stopped at the time limit before --requests were done")
+				    : json_null());
 	json_object_set_new(o, "bytes", json_integer((json_int_t)r->s.bytes));
 	json_object_set_new(o, "body_bytes", json_integer((json_int_t)r->s.body_bytes));
 	json_object_set_new(
@@ -132,6 +135,9 @@ static void print_text(const struct load_cfg *cfg, const struct load_work *w, co
 		printf(" of %.1f offered%s", r->offered_rps,
 		       r->rate_kept ? "" : " (client could not keep the rate)");
 	printf(", %.2f MB/s\n", r->window_s > 0 ? r->s.bytes / r->window_s / 1e6 : 0);
+	if (r->time_limit_hit)
+		printf("  stopped at the %g s time limit before the %llu requests asked were done\n",
+		       cfg->time_limit_s, (unsigned long long)cfg->requests);
 	print_lat(cfg->mode == LOAD_OPEN ? "latency (corrected)" : "latency", &r->s.lat);
 	print_lat("latency (uncorrected)", &r->s.raw);
 	if (cfg->mode == LOAD_OPEN)
@@ -204,6 +210,9 @@ int load_out_print(const struct load_cfg *cfg, const struct load_work *w, struct
 	json_object_set_new(o, "rate", open ? json_real(cfg->rate) : json_null());
 	json_object_set_new(o, "warmup_s", json_real(cfg->warmup_s));
 	json_object_set_new(o, "timeout_s", json_real(cfg->timeout_s));
+	json_object_set_new(o, "requests_asked",
+			    cfg->requests ? json_integer((json_int_t)cfg->requests) : json_null());
+	json_object_set_new(o, "time_limit_s", cfg->requests ? json_real(cfg->time_limit_s) : json_null());
 	json_object_set_new(o, "seed", json_integer((json_int_t)cfg->seed));
 	set_measured(o, r, open, w->tls, cfg->tls_resume);
 	rc = print_json(o);
@@ -252,6 +261,7 @@ static int merge_one(const char *path, json_t *j, struct load_result *r, char *e
 				       errlen)) ||
 	    (json_is_object(lag) && (rc = load_hist_merge_json(&r->s.lag, lag, err, errlen))))
 		return rc;
+	r->time_limit_hit |= json_is_true(json_object_get(j, "time_limit_hit"));
 	r->s.requests += JI(j, "requests");
 	r->s.in_window += JI(j, "requests_in_window");
 	r->s.sent += JI(j, "sent");

@@ -133,6 +133,8 @@ static void run_loop(struct run_thread *t, uint64_t until)
 		} else {
 			if (!t->stopping && t->now >= t->we) {
 				t->stopping = true;
+				/* --requests: the window's end is only the time limit */
+				t->hit_limit = t->cfg->requests != 0;
 				/* due in the window, never sent: the client fell behind */
 				while (t->open && t->next_arrival < t->we) {
 					if (t->next_arrival >= t->ws) {
@@ -403,7 +405,9 @@ int load_run(const struct load_cfg *cfg, const struct load_work *w, struct load_
 	/* start a little later, so every thread is asleep at the line */
 	sh.t0 = now_ns() + 5000000ull;
 	sh.ws = sh.t0 + (uint64_t)(cfg->warmup_s * 1e9);
-	sh.we = cfg->requests ? UINT64_MAX : sh.ws + (uint64_t)(cfg->duration_s * 1e9);
+	/* --requests: each thread ends the window when its share is answered,
+	 * and at the time limit at the latest (a stalled server, a huge file) */
+	sh.we = sh.ws + (uint64_t)((cfg->requests ? cfg->time_limit_s : cfg->duration_s) * 1e9);
 	pthread_barrier_wait(&sh.go);
 	struct timespec ts = {.tv_sec = (time_t)(sh.ws / 1000000000ull),
 			      .tv_nsec = (long)(sh.ws % 1000000000ull)};
@@ -429,6 +433,7 @@ int load_run(const struct load_cfg *cfg, const struct load_work *w, struct load_
 	load_hist_reset(&r->s.lag);
 	for (int i = 0; i < n; i++) {
 		struct load_stats *s = &th[i].st;
+		r->time_limit_hit |= th[i].hit_limit;
 		r->s.requests += s->requests;
 		r->s.in_window += s->in_window;
 		r->s.arrivals += s->arrivals;

@@ -71,6 +71,7 @@ struct run_thread {
 	char *scratch;
 	uint64_t rng, ws, we, now;
 	bool discard, open, stopping;
+	bool hit_limit; /* --requests: stopped at --time-limit with some of its share left */
 	unsigned inflight;
 	/* open mode: the schedule */
 	uint64_t next_arrival;

@@ -32,6 +32,13 @@ extern const char *const sweep_load_names[3];
 /* A point below this share of its offered rate was not measured at that
  * rate (wirelab-load's own rule, docs/load.md). */
 #define SWEEP_RATE_KEPT 0.98
+/* --requests N: a window still ends after this many seconds (wirelab-load
+ * --time-limit), its row failed and saying so: 10 min is 100 requests of
+ * 100 MiB at 1 Gbit/s (84 s) with room for a slow server */
+#define SWEEP_REQUESTS_LIMIT_S 600
+/* That limit, or WIRELAB_REQUESTS_LIMIT_S (whole seconds, 1..600: a test
+ * of the limit cannot wait ten minutes). */
+int sweep_requests_limit_s(void);
 
 struct sweep_rate {
 	char label[24]; /* as given: "20000", "20k", "50%" (the rate column) */
@@ -69,6 +76,7 @@ struct sweep_load_figs {
 	double err_reset, err_closed, err_parse; /* errors wrk folds into read errors */
 	double unsent, lag_p99_us;		 /* open mode: never sent; send lag */
 	double client_cpu_us;			 /* per request, every host */
+	int time_limit_hit;			 /* --requests: a host stopped at the time limit */
 };
 
 /* sweep_opts.c's hooks: --load, --rates, --workload (0, or -EINVAL with the

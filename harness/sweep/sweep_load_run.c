@@ -27,9 +27,19 @@
  * for answers in flight), start-up and ssh on a busy machine */
 #define LOAD_GRACE_S 20
 
+int sweep_requests_limit_s(void)
+{
+	const char *e = getenv("WIRELAB_REQUESTS_LIMIT_S");
+	char *end;
+	long v = e && *e ? strtol(e, &end, 10) : 0;
+
+	return e && *e && !*end && v >= 1 && v <= SWEEP_REQUESTS_LIMIT_S ? (int)v : SWEEP_REQUESTS_LIMIT_S;
+}
+
 struct load_job {
 	pid_t pid;
 	int conns;
+	long requests; /* --requests: this host's share of the window's; 0: timed */
 	double rps;
 	char out[64], err[64], json[64];
 };
@@ -75,13 +85,15 @@ static json_t *read_out(const char *path, double *cpu_s)
 static pid_t start_one(const struct sweep_opts *o, const struct topo *t, const struct sweep_point *p,
 		       struct load_job *job, int host, const char *url, double seconds, int mix)
 {
-	char dur[32], conns[16], rate[32], cmd[2048], mixpath[96];
+	char dur[32], conns[16], rate[32], cmd[2048], mixpath[96], reqs[24], limit[24];
 	const char *argv[40];
 	int n = 0, a0;
 
 	snprintf(dur, sizeof(dur), "%gs", seconds);
 	snprintf(conns, sizeof(conns), "%d", job->conns);
 	snprintf(rate, sizeof(rate), "%.3f", job->rps);
+	snprintf(reqs, sizeof(reqs), "%ld", job->requests);
+	snprintf(limit, sizeof(limit), "%ds", sweep_requests_limit_s());
 	if (t->kind == TOPO_SSH) {
 		n = topo_ssh_argv(o, host, cmd, argv);
 	} else {
@@ -101,8 +113,15 @@ static pid_t start_one(const struct sweep_opts *o, const struct topo *t, const s
 	argv[n++] = conns;
 	argv[n++] = "--cpus";
 	argv[n++] = o->client_cpus;
-	argv[n++] = "--duration";
-	argv[n++] = dur;
+	if (job->requests) {
+		argv[n++] = "--requests";
+		argv[n++] = reqs;
+		argv[n++] = "--time-limit";
+		argv[n++] = limit;
+	} else {
+		argv[n++] = "--duration";
+		argv[n++] = dur;
+	}
 	argv[n++] = "--json";
 	if (o->conn_close)
 		argv[n++] = "--connection-close";
@@ -182,6 +201,7 @@ static void fill(json_t *j, double cpu_s, double busy, struct point_result *r)
 	f->unsent = f->open ? JN(j, "unsent") : NAN;
 	f->lag_p99_us = f->open ? JN(lag, "p99") : NAN;
 	f->client_cpu_us = w->requests ? cpu_s * 1e6 / (double)w->requests : NAN;
+	f->time_limit_hit = json_is_true(json_object_get(j, "time_limit_hit"));
 }
 
 /* WIRELAB_LOAD_KEEP=DIR: each host's JSON of every window (host -1: the
@@ -262,12 +282,23 @@ int sweep_load_run(const struct sweep_opts *o, const struct topo *t, const struc
 	} else
 		snprintf(url, sizeof(url), "%s://%s:%d/f%ld", tls ? "https" : "http", t->srv_addr, port,
 			 p->size);
+	/* --requests N: the timing window only (a warm-up is timed; the
+	 * counting window is a second of per-request ratios), shared over the
+	 * hosts as the connections are, the remainder to the first */
+	long reqs = why == SWEEP_LOAD_TIMED ? o->requests : 0, given = 0;
+	int active = 0;
+	for (int h = 0; h < nhosts; h++)
+		active += p->conns / nhosts + (h < p->conns % nhosts) > 0;
 	for (int h = 0; h < nhosts; h++) {
 		struct load_job *j = &jobs[h];
 		j->conns = p->conns / nhosts + (h < p->conns % nhosts);
 		j->rps = p->rps * j->conns / p->conns;
 		if (!j->conns)
 			continue;
+		if (reqs) {
+			j->requests = reqs / active + (given < reqs % active);
+			given++;
+		}
 		snprintf(j->out, sizeof(j->out), "/tmp/wirelab-load-%d-%d.out", (int)getpid(), h);
 		snprintf(j->err, sizeof(j->err), "/tmp/wirelab-load-%d-%d.err", (int)getpid(), h);
 		snprintf(j->json, sizeof(j->json), "/tmp/wirelab-load-%d-%d.json", (int)getpid(), h);
@@ -284,7 +315,8 @@ int sweep_load_run(const struct sweep_opts *o, const struct topo *t, const struc
 		double cpu_s;
 		if (!j->pid)
 			continue;
-		if (!sweep_wait(j->pid, (int)((seconds + LOAD_GRACE_S) * 1000), &status)) {
+		double bound = j->requests ? sweep_requests_limit_s() : seconds;
+		if (!sweep_wait(j->pid, (int)((bound + LOAD_GRACE_S) * 1000), &status)) {
 			sweep_kill(j->pid, 2000);
 			snprintf(err, errlen, "%s",
 				 sweep_stop ? "interrupted" : "wirelab-load did not finish in time");
@@ -327,6 +359,13 @@ int sweep_load_run(const struct sweep_opts *o, const struct topo *t, const struc
 			all = json_incref(each[h]);
 	if (all)
 		fill(all, cpu, busy, r);
+	if (all && r->lf.time_limit_hit) {
+		snprintf(err, errlen,
+			 "wirelab-load stopped at the %d s time limit with %llu of the %ld requests of "
+			 "--requests answered",
+			 sweep_requests_limit_s(), (unsigned long long)r->w.requests, reqs);
+		ret = -ETIME;
+	}
 cleanup:
 	for (int h = 0; h < nhosts; h++) {
 		if (jobs[h].pid)

@@ -32,11 +32,13 @@ void sweep_usage(FILE *f)
 		"\n"
 		"  --variants LIST       names or globs (e.g. '*-sendfile-*-plain'), or all (default: all "
 		"built)\n"
-		"  --sizes LIST          file sizes: 1k,64k,1m or a geometric range 1k..16m*4 (default "
-		"1k,64k,1m)\n"
+		"  --sizes LIST          file sizes: 1k,64k,1m, a geometric range 1k..16m*4 or a linear\n"
+		"                        one 1m..100m+1m (0 allowed; at most %d sizes; default 1k,64k,1m)\n"
 		"  --conns LIST          concurrent connections: 1,64 or 1..256*4 (default 1,64)\n"
 		"  --threads N           wrk threads (default 1; never more than the connections)\n"
 		"  --duration S          measured window, whole seconds (default 10)\n"
+		"  --requests N          measured window: N requests in all (over the connections and\n"
+		"                        client hosts) instead of --duration; needs --load closed\n"
 		"  --warmup S            warm-up before each window, seconds (default 2; 0: none)\n"
 		"  --reps MIN..MAX       repetitions: MIN of every point, then one more at a time of each\n"
 		"                        variant of a cell whose decision is open, up to MAX (default\n"
@@ -83,7 +85,7 @@ void sweep_usage(FILE *f)
 		"  --out DIR             the run's folder (default results/<run-id>)\n"
 		"  --resume DIR          finish an interrupted run: its options, skipping finished points\n"
 		"  --build DIR           where <variant>/wirelab-httpd are (default: next to wirelab)\n",
-		variant_peer_names(), WL_PROFILE_HZ_MAX, WL_PROFILE_HZ_DEFAULT);
+		SWEEP_MAX_SIZES, variant_peer_names(), WL_PROFILE_HZ_MAX, WL_PROFILE_HZ_DEFAULT);
 }
 
 enum {
@@ -92,6 +94,7 @@ enum {
 	O_CONNS,
 	O_THREADS,
 	O_DURATION,
+	O_REQUESTS,
 	O_WARMUP,
 	O_CLOSE,
 	O_TOPO,
@@ -127,6 +130,7 @@ static const struct option long_opts[] = {
 	{"conns", required_argument, 0, O_CONNS},
 	{"threads", required_argument, 0, O_THREADS},
 	{"duration", required_argument, 0, O_DURATION},
+	{"requests", required_argument, 0, O_REQUESTS},
 	{"warmup", required_argument, 0, O_WARMUP},
 	{"reps", required_argument, 0, O_ADAPT},
 	{"baseline", required_argument, 0, O_ADAPT},
@@ -200,11 +204,60 @@ static int on_path(const char *name)
 	return found;
 }
 
+/* --requests N: a whole number of requests, 1..SWEEP_MAX_REQUESTS */
+static int parse_requests(const char *a, long *out, char *err, size_t errlen)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(a, &end, 10);
+	if (errno || end == a || *end || v < 1 || v > SWEEP_MAX_REQUESTS) {
+		snprintf(err, errlen, "--requests '%s': expected a whole number of requests in 1..%d", a,
+			 SWEEP_MAX_REQUESTS);
+		return -EINVAL;
+	}
+	*out = v;
+	return 0;
+}
+
+/* --requests with the options it depends on: wirelab-load's closed loop
+ * is the client that counts requests (wrk has no fixed count; open mode's
+ * windows are a rate over a time) */
+static int check_requests(const struct sweep_opts *o, int duration_given, char *err, size_t errlen)
+{
+	if (duration_given) {
+		snprintf(err, errlen,
+			 "--requests and --duration together: give one (--requests %ld makes each window "
+			 "%ld requests, bounded at %d s)",
+			 o->requests, o->requests, sweep_requests_limit_s());
+		return -EINVAL;
+	}
+	if (o->load.kind == SWEEP_LOAD_WRK) {
+		snprintf(err, errlen,
+			 "--requests needs --load closed: wrk has no fixed request count (it runs for "
+			 "--duration seconds)");
+		return -EINVAL;
+	}
+	if (o->load.kind == SWEEP_LOAD_OPEN) {
+		snprintf(err, errlen,
+			 "--requests applies to --load closed: open mode's windows are a rate over "
+			 "--duration seconds");
+		return -EINVAL;
+	}
+	if (o->topology == TOPO_SSH && o->requests < o->nclient_hosts) {
+		snprintf(err, errlen, "--requests %ld: fewer than the %d client hosts that share them",
+			 o->requests, o->nclient_hosts);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int sweep_opts_parse(int argc, char **argv, struct sweep_opts *o, char *err, size_t errlen)
 {
 	const char *variants = "all", *sizes = "1k,64k,1m", *conns = "1,64", *topo = NULL, *peers = NULL;
 	long tmp[SWEEP_MAX_SIZES];
-	int c, li = 0, ret = -EINVAL;
+	int c, li = 0, ret = -EINVAL, duration_given = 0;
 
 	memset(o, 0, sizeof(*o));
 	o->threads = 1;
@@ -243,6 +296,11 @@ int sweep_opts_parse(int argc, char **argv, struct sweep_opts *o, char *err, siz
 			break;
 		case O_DURATION:
 			if (sweep_parse_int("--duration", a, 1, 3600, &o->duration, err, errlen))
+				return -EINVAL;
+			duration_given = 1;
+			break;
+		case O_REQUESTS:
+			if (parse_requests(a, &o->requests, err, errlen))
 				return -EINVAL;
 			break;
 		case O_WARMUP: {
@@ -429,6 +487,8 @@ int sweep_opts_parse(int argc, char **argv, struct sweep_opts *o, char *err, siz
 					     : "ssh-config");
 		return -EINVAL;
 	}
+	if (o->requests && (ret = check_requests(o, duration_given, err, errlen)))
+		return ret;
 	if ((ret = sweep_load_check(o, err, errlen)))
 		return ret;
 	/* without wrk every window would fail, each with the same message;

@@ -12,11 +12,12 @@
 #include "sweep_load.h"
 #include "variant.h"
 
-#define SWEEP_MAX_VARIANTS 64 /* 42 variants and the peers */
-#define SWEEP_MAX_SIZES	   32
+#define SWEEP_MAX_VARIANTS 64	/* 42 variants and the peers */
+#define SWEEP_MAX_SIZES	   1024 /* a linear range such as 20k..10m+20k (512 sizes) */
 #define SWEEP_MAX_CONNS	   16
 #define SWEEP_MAX_HOSTS	   8
 #define SWEEP_MAX_CPUS	   256
+#define SWEEP_MAX_REQUESTS 100000000 /* --requests: 10^8, hours at any size */
 
 enum topo_kind { TOPO_LOOPBACK, TOPO_NETNS, TOPO_SSH, TOPO_VM };
 extern const char *const topo_names[];
@@ -30,6 +31,7 @@ struct sweep_opts {
 	int nconns;
 	int threads;		       /* wrk threads (capped at the connections of a point) */
 	int duration;		       /* measured window, whole seconds (wrk's resolution) */
+	long requests;		       /* --requests N: each window is N requests in all; 0: --duration */
 	double warmup;		       /* seconds */
 	int reps;		       /* --reps MIN (or N): every point gets this many */
 	struct sweep_adapt_opts adapt; /* --reps ..MAX, --baseline, --decide, --margin, --min-effect */

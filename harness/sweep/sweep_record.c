@@ -299,6 +299,7 @@ int sweep_record_run(const struct sweep_opts *o, const struct topo *t, const cha
 				.margin = o->adapt.margin,
 				.min_effect = o->adapt.min_effect,
 				.probe_window = sweep_window_names[o->probe_window],
+				.requests = o->requests,
 			},
 		/* pick's look; check against a baseline divides it by BASE's looks too */
 		.look_alpha = seq_look_alpha(&plan),

@@ -219,10 +219,16 @@ int sweep_main(struct sweep_opts *o, char *run_dir_out, size_t len)
 	int nsz = sweep_load_nsizes(o), nslots = sweep_load_nslots(o);
 	pg.total = o->reps * nsz * o->nconns * nslots * o->nvariants;
 	sweep_adapt_describe(o, plan, sizeof(plan));
-	printf("wirelab sweep: %d points (%d variants x %d sizes x %d concurrencies%s x %s), %d s "
-	       "windows, %g s warm-up, probe window %s\n",
+	char win[64];
+	if (o->requests)
+		snprintf(win, sizeof(win), "%ld-request windows (at most %d s)", o->requests,
+			 sweep_requests_limit_s());
+	else
+		snprintf(win, sizeof(win), "%d s windows", o->duration);
+	printf("wirelab sweep: %d points (%d variants x %d sizes x %d concurrencies%s x %s), %s, %g s "
+	       "warm-up, probe window %s\n",
 	       pg.total, o->nvariants, nsz, o->nconns,
-	       nslots > 1 ? " x the windows of open mode's rates" : "", plan, o->duration, o->warmup,
+	       nslots > 1 ? " x the windows of open mode's rates" : "", plan, win, o->warmup,
 	       sweep_window_names[o->probe_window]);
 	printf("  topology: %s\n  server CPUs %s, %s CPUs %s; results: %s\n", topo.settings, o->server_cpus,
 	       o->load.kind == SWEEP_LOAD_WRK ? "wrk" : "wirelab-load", o->client_cpus, o->out);

@@ -3,9 +3,11 @@
 #define WL_SWEEP_VALUES_H
 #include <stddef.h>
 
-/* "a,b,c" or a geometric range "lo..hi*f" (lo, lo*f, ... up to hi) of
- * distinct values in lo_ok..hi_ok into out (at most max); sizes take
- * k/m/g suffixes (binary). The count, or -errno with opt named in err. */
+/* "a,b,c", a geometric range "lo..hi*f" (lo, lo*f, ... up to hi) or a
+ * linear one "lo..hi+step" (lo, lo+step, ... up to hi), or several, of
+ * distinct values in lo_ok..hi_ok into out (at most max); sizes and steps
+ * take k/m/g suffixes (binary). A range must increase, its step or factor
+ * be above 0 or 1. The count, or -errno with opt and the item in err. */
 int sweep_parse_list(const char *opt, const char *s, int sizes, long *out, int max, long lo_ok, long hi_ok,
 		     char *err, size_t errlen);
 /* A whole number in lo..hi (an "s" suffix is allowed); 0 or -EINVAL. */
