@@ -144,10 +144,11 @@ static json_t *nic(const char *ns, const char *ifname, int ethtool)
 	driver_info(n, ns, ifname, ethtool);
 	speed(n, ns, ifname, ethtool);
 	snprintf(cmd, sizeof(cmd), "cat /sys/class/net/%s/mtu", ifname);
-	json_object_set_new(n, "mtu",
-			    sweep_machine_sh(ns, cmd, out, sizeof(out))
-				    ? sweep_machine_na("sysfs mtu unreadable: %.40s", out)
-				    : json_integer(strtol(out, NULL, 10)));
+	json_object_set_new(
+		n, "mtu",
+		sweep_machine_sh(ns, cmd, out, sizeof(out))
+			? sweep_machine_na("sysfs has no mtu for it") /* out names the interface */
+			: json_integer(strtol(out, NULL, 10)));
 	json_object_set_new(n, "offloads", offload_part(ns, ifname, ethtool));
 	return n;
 }
