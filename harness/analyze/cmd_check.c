@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "ciout.h"
+#include "machine.h"
 #include "report.h"
 
 struct check_opts {
@@ -44,6 +45,8 @@ static void usage(FILE *f)
 		"  Runs from different kernels, CPUs, core counts, topologies or clients: a warning, or exit "
 		"2 with "
 		"--strict;\n"
+		"  so are machines whose settings differ (run.json machine: NICs, IRQ affinity, CPU\n"
+		"  frequency, SMT, kernel command line, sysctls; each named, docs/machine.md);\n"
 		"  the same when one is unknown on a side (never taken as equal).\n"
 		"  A cell client-bound on either side (status client-bound): for a rate or a latency a\n"
 		"  CLIENT-BOUND line (it compares the client, not the server; its worse or better does not\n"
@@ -132,6 +135,8 @@ static int compare_hosts(const struct runs_run *a, const struct runs_run *b, int
 		       sqpoll_of(a) ? "" : "no ", sqpoll_of(b) ? "" : "no ");
 		diff++;
 	}
+	/* NICs, IRQs, CPU frequency, sysctls, ...: check_machine.c */
+	diff += check_machine(a->info.machine, b->info.machine, unknown);
 	return diff;
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "machine.h"
 #include "report.h"
 
 void report_html_text(FILE *f, const char *s)
@@ -179,6 +180,7 @@ static int write_html(const struct runs_run *run, json_t *plots, const char *pat
 	}
 	report_syscalls_html(f, run);
 	report_profiles_html(f, run);
+	report_machine_html(f, run->info.machine);
 	fprintf(f, "<h2>Settings (run.json)</h2>\n<table>\n");
 	settings_rows(f, run->meta, "");
 	fprintf(f, "</table>\n</body></html>\n");

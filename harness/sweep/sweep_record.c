@@ -22,6 +22,7 @@
 #include "results_points.h"
 #include "runs.h"
 #include "seq.h"
+#include "sweep_machine.h"
 #include "sweep_profile.h"
 #include "sweep_window.h"
 
@@ -307,6 +308,7 @@ int sweep_record_run(const struct sweep_opts *o, const struct topo *t, const cha
 		.ncells = (long)nstops,
 		.argv = argv,
 		.argc = argc,
+		.machine = sweep_machine(t), /* built at the first call, kept for the rewrites */
 	};
 	sweep_profile_meta(o, &m);
 	ret = results_meta_write(o->out, &m, err, errlen);
@@ -317,5 +319,6 @@ int sweep_record_run(const struct sweep_opts *o, const struct topo *t, const cha
 void sweep_record_close(void)
 {
 	sweep_profile_end();
+	sweep_machine_free();
 	results_points_close();
 }

@@ -23,11 +23,34 @@ COLUMNS = ["variant", "loop", "send", "cork", "tls", "topology", "size_bytes", "
            "errors", "status", "extra_column"]
 
 
+# run.json's machine object as a netns sweep writes it (docs/machine.md),
+# for one synthetic machine: every run gets a copy unless machine=None
+MACHINE = {
+    "nics": {side: {"interface": "wl1%s0" % side[0], "namespace": "wl1%s" % side[0], "driver": "veth",
+                    "version": "1.0", "firmware": "not available: the driver reports no firmware-version",
+                    "speed": "10000Mb/s", "mtu": 1500,
+                    "offloads": {"tso": "on", "gso": "on", "gro": "off", "lro": "off", "tx_checksumming": "on",
+                                 "rx_checksumming": "on", "scatter_gather": "on"}}
+             for side in ("server", "client")},
+    "irqs": "not available: the traffic crosses only a veth pair, which has no IRQs",
+    "cpu": {"governor": "performance", "scaling_driver": "intel_pstate", "intel_pstate_no_turbo": "1",
+            "cpufreq_boost": "not available: no cpufreq boost switch", "smt_control": "off", "smt_active": "0"},
+    "kernel_cmdline": "BOOT_IMAGE=/vmlinuz root=/dev/vda1 mitigations=auto",
+    "mitigations": {"spectre_v1": "Mitigation: usercopy/swapgs barriers", "l1tf": "Not affected"},
+    "sysctls": {"net.ipv4.tcp_autocorking": "1", "net.ipv4.tcp_wmem": "4096 16384 4194304",
+                "net.ipv4.tcp_rmem": "4096 131072 6291456", "net.core.busy_poll": "0", "net.core.busy_read": "0",
+                "net.core.somaxconn": "4096", "namespace": "wl1s (the server's)"},
+    "virtual_machine": {"detected": "no", "evidence": "none", "systemd_detect_virt": "none",
+                        "sys_vendor": "Synthetic", "product_name": "Gen"},
+}
+
+
 def make_run(path, seed=1, reps=5, cv=0.03, sizes=(1024, 16384, 262144, 1048576), conns=(10, 100),
-             variants=tuple(MODELS), scale=None, same_as=None, kernel="6.1.0-test", status=None):
+             variants=tuple(MODELS), scale=None, same_as=None, kernel="6.1.0-test", status=None, machine=MACHINE):
     """scale: {(variant, metric_column): factor}; same_as: {variant: model
     to copy} (two variants of one distribution); status: {(variant, size,
-    conns): status} for rows that are skipped/failed/client-bound."""
+    conns): status} for rows that are skipped/failed/client-bound;
+    machine: run.json's machine object (None: none, as runs before it)."""
     rng = random.Random(seed)
     scale = scale or {}
     same_as = same_as or {}
@@ -37,6 +60,8 @@ def make_run(path, seed=1, reps=5, cv=0.03, sizes=(1024, 16384, 262144, 1048576)
             "kernel": kernel, "cpu_model": "Synthetic CPU", "cores": 2, "git_commit": "0" * 40,
             "topology": "netns", "link": {"mtu": 1500, "rate": None},
             "options": {"reps": reps, "window_s": 1, "seed": seed, "cv": cv}}
+    if machine is not None:
+        meta["machine"] = machine
     with open(os.path.join(path, "run.json"), "w") as f:
         json.dump(meta, f, indent=1)
     with open(os.path.join(path, "points.csv"), "w", newline="") as f:
