@@ -181,6 +181,16 @@ void sweep_record_cells(const struct results_cell_stop *cells, size_t n)
 	nstops = n;
 }
 
+static json_t *rec_tune, *rec_calibration;
+
+void sweep_record_tune(json_t *tune, json_t *calibration)
+{
+	json_decref(rec_tune);
+	json_decref(rec_calibration);
+	rec_tune = tune;
+	rec_calibration = calibration;
+}
+
 int sweep_record_run(const struct sweep_opts *o, const struct topo *t, const char *run_id,
 		     const char *cpu_source, const char *probe_note, const char *finished, char *err,
 		     size_t errlen)
@@ -306,6 +316,8 @@ int sweep_record_run(const struct sweep_opts *o, const struct topo *t, const cha
 		.ncells = (long)nstops,
 		.argv = argv,
 		.argc = argc,
+		.tune = rec_tune,
+		.calibration = rec_calibration,
 	};
 	sweep_profile_meta(o, &m);
 	ret = results_meta_write(o->out, &m, err, errlen);
@@ -315,6 +327,7 @@ int sweep_record_run(const struct sweep_opts *o, const struct topo *t, const cha
 
 void sweep_record_close(void)
 {
+	sweep_record_tune(NULL, NULL);
 	sweep_profile_end();
 	results_points_close();
 }

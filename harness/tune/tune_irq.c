@@ -155,23 +155,23 @@ void tune_check_irqs(struct tune_setting *s, const unsigned char *server)
 	}
 	qsort(irqs, n, sizeof(*irqs), cmp_irq);
 	for (int i = 0; i < n; i++) {
-		int hit = 0;
+		int hit = 0, new_nic = !i || strcmp(irqs[i].nic, irqs[i - 1].nic);
 		snprintf(sub, sizeof(sub), "/proc/irq/%d/smp_affinity_list", irqs[i].nr);
 		if (tune_path(path, sizeof(path), sub) || tune_read(path, cur, sizeof(cur)) < 0 ||
 		    tune_cpus_parse(cur, on)) {
 			unread++;
 			if (o < sizeof(s->value))
-				o += snprintf(s->value + o, sizeof(s->value) - o, "%sIRQ %d (%s) unreadable",
-					      o ? ", " : "", irqs[i].nr, irqs[i].nic);
+				o += snprintf(s->value + o, sizeof(s->value) - o, "%s%s%s%d unreadable",
+					      o ? ", " : "", new_nic ? irqs[i].nic : "",
+					      new_nic ? ": IRQ " : "", irqs[i].nr);
 			continue;
 		}
 		for (int c = 0; c < TUNE_MAX_CPUS; c++)
 			hit |= on[c] && server[c];
 		tune_cpus_format(on, aff, sizeof(aff));
 		if (o < sizeof(s->value))
-			o += snprintf(s->value + o, sizeof(s->value) - o, "%sIRQ %d (%s) on %s%s",
-				      o ? ", " : "", irqs[i].nr, irqs[i].nic, aff,
-				      hit ? " (a server CPU)" : "");
+			o += snprintf(s->value + o, sizeof(s->value) - o, "%s%s%s%d on %s", o ? ", " : "",
+				      new_nic ? irqs[i].nic : "", new_nic ? ": IRQ " : "", irqs[i].nr, aff);
 		if (hit && other_list[0])
 			tune_add_write(s, path, cur, other_list);
 		else if (hit)
