@@ -179,6 +179,7 @@ static int write_html(const struct runs_run *run, json_t *plots, const char *pat
 	}
 	report_syscalls_html(f, run);
 	report_profiles_html(f, run);
+	report_tune_html(f, run);
 	fprintf(f, "<h2>Settings (run.json)</h2>\n<table>\n");
 	settings_rows(f, run->meta, "");
 	fprintf(f, "</table>\n</body></html>\n");
