@@ -29,9 +29,12 @@ enum tune_status {
 };
 extern const char *const tune_status_names[];
 
-/* One file --apply writes: its old bytes exactly as read, the new value. */
+/* One file --apply writes: its old bytes exactly as read, the new value.
+ * sysfs and procfs paths are short; 512 keeps a setting of 256 writes
+ * (a NIC with many queues) near 200 KiB. */
+#define TUNE_PATH 512
 struct tune_write {
-	char path[PATH_MAX];
+	char path[TUNE_PATH];
 	char old[TUNE_VAL];
 	char new[64];
 };
@@ -66,7 +69,8 @@ int tune_read(const char *path, char *buf, size_t len);
 int tune_read_trim(const char *path, char *buf, size_t len);
 /* Write s to path (truncating); -errno (EIO for an IRQ the kernel manages). */
 int tune_write_file(const char *path, const char *s);
-/* One more file for --apply to write (old: its bytes as read). */
+/* One more file for --apply to write (old: its bytes as read); a path
+ * longer than TUNE_PATH is not taken (it would be written truncated). */
 void tune_add_write(struct tune_setting *s, const char *path, const char *old, const char *new);
 /* A CPU list ("0-3,8") into flags cpus[0..TUNE_MAX_CPUS); -EINVAL. */
 int tune_cpus_parse(const char *s, unsigned char *cpus);

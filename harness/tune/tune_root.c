@@ -144,7 +144,7 @@ void tune_add_write(struct tune_setting *s, const char *path, const char *old, c
 {
 	struct tune_write *w;
 
-	if (s->nw == TUNE_MAX_WRITES)
+	if (s->nw == TUNE_MAX_WRITES || strlen(path) >= TUNE_PATH)
 		return;
 	w = &s->w[s->nw++];
 	snprintf(w->path, sizeof(w->path), "%s", path);
