@@ -58,14 +58,16 @@ int cmd_tune(int argc, char **argv)
 		switch (c) {
 		case 'c':
 		case 'a':
-		case 'r':
-			if (nmodes++ && modes[mode][2] != c) {
+		case 'r': {
+			int m = c == 'c' ? CHECK : c == 'a' ? APPLY : RESTORE;
+			if (nmodes++ && (int)mode != m) {
 				fprintf(stderr, "wirelab tune: %s and %s: one at a time\n", modes[mode],
-					argv[optind - 1]);
+					modes[m]);
 				return 2;
 			}
-			mode = c == 'c' ? CHECK : c == 'a' ? APPLY : RESTORE;
+			mode = m;
 			break;
+		}
 		case 'f':
 			force = 1;
 			break;

@@ -67,9 +67,9 @@ void tune_check_governor(struct tune_setting *s)
 		if (!strcmp(cur, "performance"))
 			continue;
 		bad++;
-		snprintf(apath, sizeof(apath), "%s", g.gl_pathv[i]);
-		snprintf(strrchr(apath, '/'), sizeof(apath) - (strrchr(apath, '/') - apath),
-			 "/scaling_available_governors");
+		/* the governors offered sit beside scaling_governor */
+		snprintf(apath, sizeof(apath), "%.*s/scaling_available_governors",
+			 (int)(strrchr(g.gl_pathv[i], '/') - g.gl_pathv[i]), g.gl_pathv[i]);
 		if (tune_read(apath, avail, sizeof(avail)) < 0 || !strstr(avail, "performance")) {
 			unsettable++;
 			continue;
