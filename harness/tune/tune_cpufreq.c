@@ -83,17 +83,21 @@ void tune_check_governor(struct tune_setting *s)
 			o += snprintf(s->value + o, sizeof(s->value) - o, "%s%s on cpu%s", k ? ", " : "",
 				      names[k], list);
 	}
+	/* the CPUs that can be set are set even when others cannot */
 	if (!bad)
 		s->status = TUNE_OK;
-	else if (unsettable) {
-		s->status = TUNE_CANNOT;
-		snprintf(s->why, sizeof(s->why),
-			 "the cpufreq driver offers no performance governor on %d CPU(s) "
-			 "(scaling_available_governors)",
-			 unsettable);
-	} else {
+	else if (s->nw) {
 		s->status = TUNE_NOT_OK;
-		snprintf(s->why, sizeof(s->why), "wirelab tune --apply sets performance");
+		snprintf(s->why, sizeof(s->why), "wirelab tune --apply sets performance%s",
+			 unsettable ? " where it can" : "");
+	} else
+		s->status = TUNE_CANNOT;
+	if (unsettable) {
+		size_t n = strlen(s->why);
+		snprintf(s->why + n, sizeof(s->why) - n,
+			 "%sthe cpufreq driver offers no performance governor on %d CPU(s) "
+			 "(scaling_available_governors)",
+			 n ? "; " : "", unsettable);
 	}
 out:
 	globfree(&g);
