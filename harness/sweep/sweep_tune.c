@@ -5,6 +5,7 @@
  */
 #include <stdlib.h>
 
+#include "sweep_proc.h"
 #include "sweep_record.h"
 #include "sweep_tune.h"
 #include "tune.h"
@@ -27,7 +28,8 @@ void sweep_tune_start(const struct sweep_opts *o)
 	free(r);
 	if (o->no_calibrate)
 		calib = json_pack("{s:s}", "skipped", "--no-calibrate");
-	else if (!(calib = tune_calibrate(o->server_cpu_list[0], SWEEP_CALIB_MAX_S, err, sizeof(err)))) {
+	else if (!(calib = tune_calibrate(o->server_cpu_list[0], SWEEP_CALIB_MAX_S, &sweep_stop, err,
+					  sizeof(err)))) {
 		printf("  calibration: not available: %s\n", err);
 		calib = json_pack("{s:s}", "skipped", err);
 	} else {

@@ -14,6 +14,7 @@
 #define WL_TUNE_H
 #include <jansson.h>
 #include <limits.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -109,9 +110,10 @@ int tune_apply(struct tune_result *r, const char *state, int force);
 /* --restore: write back what state remembers, remove it; exit status. */
 int tune_restore(const char *state);
 
-/* The calibration loop on CPU cpu: at most max_s seconds in all. The
- * run.json `calibration` object, or NULL with err written. */
-json_t *tune_calibrate(int cpu, double max_s, char *err, size_t errlen);
+/* The calibration loop on CPU cpu: at most max_s seconds in all, and
+ * no further loop once *stop (a signal handler's flag; may be NULL) is
+ * set. The run.json `calibration` object, or NULL with err written. */
+json_t *tune_calibrate(int cpu, double max_s, const volatile sig_atomic_t *stop, char *err, size_t errlen);
 /* One line on it ("median 31.2 ms, CV 1.2% ..."). */
 void tune_calibration_line(json_t *c, char *buf, size_t len);
 #endif

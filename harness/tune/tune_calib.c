@@ -110,7 +110,7 @@ static void put_stats(json_t *j, const char *prefix, const double *v, int n)
 	json_object_set_new(j, k, times);
 }
 
-json_t *tune_calibrate(int cpu, double max_s, char *err, size_t errlen)
+json_t *tune_calibrate(int cpu, double max_s, const volatile sig_atomic_t *stop, char *err, size_t errlen)
 {
 	double wall[CALIB_LOOPS], cput[CALIB_LOOPS], cpu_sum = 0, wall_sum = 0, t0;
 	uint64_t *buf = calloc(CALIB_WORDS, sizeof(*buf));
@@ -136,6 +136,10 @@ json_t *tune_calibrate(int cpu, double max_s, char *err, size_t errlen)
 	sink += calib_work(buf); /* warm the cache and the page tables: not counted */
 	t0 = now_s(CLOCK_MONOTONIC);
 	while (n < CALIB_LOOPS) {
+		if (stop && *stop && n) {
+			bounded = 1; /* Ctrl-C: the loops so far, and the sweep stops */
+			break;
+		}
 		if (n >= CALIB_MIN_LOOPS && now_s(CLOCK_MONOTONIC) - t0 > max_s) {
 			bounded = 1; /* a slow or busy machine: fewer loops, same bound */
 			break;
