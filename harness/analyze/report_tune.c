@@ -15,7 +15,11 @@ static void calibration_html(FILE *f, const struct runs_run *run)
 {
 	json_t *c = run->info.calibration;
 	const char *skipped = json_string_value(json_object_get(c, "skipped"));
-	double rate_floor = NUM(c, "noise_floor_pct"), cpu_floor = NUM(c, "cpu_noise_floor_pct");
+	json_t *net = json_object_get(c, "loopback");
+	/* a rate's floor is the larger of the loop's and the round trip's */
+	double rate_floor = json_object_get(c, "rate_noise_floor_pct") ? NUM(c, "rate_noise_floor_pct")
+								       : NUM(c, "noise_floor_pct");
+	double cpu_floor = NUM(c, "cpu_noise_floor_pct");
 	double margin = run->info.options.margin * 100;
 
 	if (!c) {
@@ -41,17 +45,25 @@ static void calibration_html(FILE *f, const struct runs_run *run)
 		"<tr><td>wall time (rates, latencies)</td><td>%.2f</td><td>%.2f</td><td>%.2f</td>"
 		"<td>%.1f%%</td><td>%.1f%%</td><td>%.1f%%</td></tr>\n",
 		NUM(c, "median_ms"), NUM(c, "min_ms"), NUM(c, "max_ms"), NUM(c, "cv_pct"),
-		NUM(c, "robust_cv_pct"), rate_floor);
+		NUM(c, "robust_cv_pct"), NUM(c, "noise_floor_pct"));
 	fprintf(f,
 		"<tr><td>CPU time (CPU per request)</td><td>%.2f</td><td>%.2f</td><td>%.2f</td>"
-		"<td>%.1f%%</td><td>%.1f%%</td><td>%.1f%%</td></tr>\n</table>\n",
+		"<td>%.1f%%</td><td>%.1f%%</td><td>%.1f%%</td></tr>\n",
 		NUM(c, "cpu_median_ms"), NUM(c, "cpu_min_ms"), NUM(c, "cpu_max_ms"), NUM(c, "cpu_cv_pct"),
-		NUM(c, "cpu_robust_cv_pct"), cpu_floor);
+		NUM(c, "cpu_robust_cv_pct"), NUM(c, "cpu_noise_floor_pct"));
+	if (json_object_get(net, "median_us"))
+		fprintf(f,
+			"<tr><td>loopback TCP round trip (us; %lld batches)</td><td>%.1f</td><td>%.1f</td>"
+			"<td>%.1f</td><td>%.1f%%</td><td>%.1f%%</td><td>%.1f%%</td></tr>\n",
+			json_integer_value(json_object_get(net, "batches")), NUM(net, "median_us"),
+			NUM(net, "min_us"), NUM(net, "max_us"), NUM(net, "cv_pct"), NUM(net, "robust_cv_pct"),
+			NUM(net, "noise_floor_pct"));
+	fprintf(f, "</table>\n");
 	fprintf(f,
 		"<p><b>Differences below about %.1f%% in a rate or latency, and about %.1f%% in a CPU cost "
 		"per request, cannot be told from this machine's own noise today</b> (twice the robust "
-		"spread of one loop; a window of several seconds averages more, so this is the pessimistic "
-		"side).",
+		"spread of one loop, or for a rate of one batch of round trips if that is larger; a window "
+		"of several seconds averages more, so this is the pessimistic side).",
 		rate_floor, cpu_floor);
 	if (NUM(c, "cpu_share") < 0.9)
 		fprintf(f,

@@ -12,6 +12,8 @@
 
 /* the loop's bound: about 1 s on this VM, never more than 2 s of loops */
 #define SWEEP_CALIB_MAX_S 2.0
+/* and of the loopback round trips: about 0.2 s here, at most 1 s */
+#define SWEEP_CALIB_NET_MAX_S 1.0
 
 void sweep_tune_start(const struct sweep_opts *o)
 {
@@ -33,6 +35,11 @@ void sweep_tune_start(const struct sweep_opts *o)
 		printf("  calibration: not available: %s\n", err);
 		calib = json_pack("{s:s}", "skipped", err);
 	} else {
+		json_t *net = tune_calibrate_loopback(o->server_cpu_list[0], o->client_cpu_list[0],
+						      SWEEP_CALIB_NET_MAX_S, &sweep_stop, err, sizeof(err));
+		json_object_set_new(calib, "loopback", net ? net : json_pack("{s:s}", "skipped", err));
+		/* a request takes both paths: the larger floor is a rate's */
+		json_object_set_new(calib, "rate_noise_floor_pct", json_real(tune_rate_floor(calib)));
 		tune_calibration_line(calib, line, sizeof(line));
 		printf("  calibration: %s\n", line);
 	}

@@ -114,6 +114,19 @@ int tune_restore(const char *state);
  * no further loop once *stop (a signal handler's flag; may be NULL) is
  * set. The run.json `calibration` object, or NULL with err written. */
 json_t *tune_calibrate(int cpu, double max_s, const volatile sig_atomic_t *stop, char *err, size_t errlen);
+/* The loopback part of it: TCP round trips of one byte between a thread
+ * on srv_cpu and one on cli_cpu, timed in batches; the object to put in
+ * `calibration` as "loopback", or NULL with err written. */
+json_t *tune_calibrate_loopback(int srv_cpu, int cli_cpu, double max_s, const volatile sig_atomic_t *stop,
+				char *err, size_t errlen);
+/* v[0..n) seconds into j: median, mean, min, max (in ms, or us when us),
+ * CV, MAD/median, the robust CV (1.4826 MAD/median) and the noise floor
+ * (twice the robust CV), each key with prefix, and prefix + times_ms|us. */
+#define TUNE_STATS_MAX 64
+void tune_put_stats(json_t *j, const char *prefix, const double *v, int n, int us);
+/* The noise floor of a rate or latency: the larger of the CPU loop's
+ * wall-time floor and the loopback round trip's (a request takes both). */
+double tune_rate_floor(json_t *calibration);
 /* One line on it ("median 31.2 ms, CV 1.2% ..."). */
 void tune_calibration_line(json_t *c, char *buf, size_t len);
 #endif

@@ -74,20 +74,19 @@ static void set_num(json_t *j, const char *prefix, const char *name, double v)
 	json_object_set_new(j, k, json_real(v));
 }
 
-/* v[0..n) seconds: median, mean, min, max (ms), CV, MAD/median, the robust
- * CV (1.4826 MAD/median) and the noise floor (twice the robust CV: the
- * sweep's statistics use trimmed means, which see the bulk of the windows
- * rather than their spikes), each key with prefix; the values in ms as
- * prefix + "times_ms". */
-static void put_stats(json_t *j, const char *prefix, const double *v, int n)
+void tune_put_stats(json_t *j, const char *prefix, const double *v, int n, int us)
 {
-	double sorted[CALIB_LOOPS], dev[CALIB_LOOPS], sum = 0, var = 0, med, mad;
+	double sorted[TUNE_STATS_MAX], dev[TUNE_STATS_MAX], sum = 0, var = 0, med, mad;
+	double scale = us ? 1e6 : 1e3;
+	const char *unit = us ? "us" : "ms";
 	json_t *times = json_array();
 	char k[64];
 
+	if (n > TUNE_STATS_MAX)
+		n = TUNE_STATS_MAX;
 	for (int i = 0; i < n; i++) {
 		sum += v[i];
-		json_array_append_new(times, json_real(round(v[i] * 1e6) / 1e3));
+		json_array_append_new(times, json_real(round(v[i] * scale * 1000) / 1000));
 	}
 	double mean = sum / n;
 	for (int i = 0; i < n; i++)
@@ -98,15 +97,21 @@ static void put_stats(json_t *j, const char *prefix, const double *v, int n)
 	for (int i = 0; i < n; i++)
 		dev[i] = fabs(v[i] - med);
 	mad = median(dev, n);
-	set_num(j, prefix, "median_ms", med * 1e3);
-	set_num(j, prefix, "mean_ms", mean * 1e3);
-	set_num(j, prefix, "min_ms", sorted[0] * 1e3);
-	set_num(j, prefix, "max_ms", sorted[n - 1] * 1e3);
+	snprintf(k, sizeof(k), "median_%s", unit);
+	set_num(j, prefix, k, med * scale);
+	snprintf(k, sizeof(k), "mean_%s", unit);
+	set_num(j, prefix, k, mean * scale);
+	snprintf(k, sizeof(k), "min_%s", unit);
+	set_num(j, prefix, k, sorted[0] * scale);
+	snprintf(k, sizeof(k), "max_%s", unit);
+	set_num(j, prefix, k, sorted[n - 1] * scale);
 	set_num(j, prefix, "cv_pct", sd / mean * 100);
 	set_num(j, prefix, "mad_pct", mad / med * 100);
 	set_num(j, prefix, "robust_cv_pct", MAD_TO_SD * mad / med * 100);
+	/* twice the robust spread: the sweep's statistics use trimmed means,
+	 * which see the bulk of the windows rather than their spikes */
 	set_num(j, prefix, "noise_floor_pct", 2 * MAD_TO_SD * mad / med * 100);
-	snprintf(k, sizeof(k), "%stimes_ms", prefix);
+	snprintf(k, sizeof(k), "%stimes_%s", prefix, unit);
 	json_object_set_new(j, k, times);
 }
 
@@ -163,10 +168,10 @@ json_t *tune_calibrate(int cpu, double max_s, const volatile sig_atomic_t *stop,
 	json_object_set_new(j, "time_bounded", json_boolean(bounded));
 	json_object_set_new(j, "seconds", json_real(round(wall_sum * 1000) / 1000));
 	/* wall time: what a rate (req/s) or a latency sees */
-	put_stats(j, "", wall, n);
+	tune_put_stats(j, "", wall, n, 0);
 	/* the loop's own CPU time: what a CPU cost per request sees (without
 	 * the time other tasks or the VM's host took the CPU) */
-	put_stats(j, "cpu_", cput, n);
+	tune_put_stats(j, "cpu_", cput, n, 0);
 	/* below 1: the loop waited (another task or the VM's host ran) */
 	json_object_set_new(j, "cpu_share", json_real(wall_sum > 0 ? cpu_sum / wall_sum : 0));
 out:
@@ -177,15 +182,32 @@ out:
 
 #define NUM(k) json_real_value(json_object_get(c, k))
 
+double tune_rate_floor(json_t *c)
+{
+	double f = NUM("noise_floor_pct");
+	json_t *net = json_object_get(json_object_get(c, "loopback"), "noise_floor_pct");
+
+	return net && json_real_value(net) > f ? json_real_value(net) : f;
+}
+
 void tune_calibration_line(json_t *c, char *buf, size_t len)
 {
-	snprintf(buf, len,
-		 "%lld loops on CPU %lld, median %.2f ms (min %.2f, max %.2f), CV %.1f%%, robust CV "
-		 "%.1f%%; CPU time %.2f ms, robust CV %.1f%%; on the CPU %.0f%% of the time. Differences "
-		 "below about %.1f%% (rates) and %.1f%% (CPU costs) cannot be told from this machine's noise",
-		 json_integer_value(json_object_get(c, "loops")),
-		 json_integer_value(json_object_get(c, "cpu")), NUM("median_ms"), NUM("min_ms"),
-		 NUM("max_ms"), NUM("cv_pct"), NUM("robust_cv_pct"), NUM("cpu_median_ms"),
-		 NUM("cpu_robust_cv_pct"), NUM("cpu_share") * 100, NUM("noise_floor_pct"),
-		 NUM("cpu_noise_floor_pct"));
+	json_t *net = json_object_get(c, "loopback");
+	int o = snprintf(buf, len,
+			 "%lld loops on CPU %lld, median %.2f ms (min %.2f, max %.2f), CV %.1f%%, robust CV "
+			 "%.1f%%; CPU time %.2f ms, robust CV %.1f%%; on the CPU %.0f%% of the time",
+			 json_integer_value(json_object_get(c, "loops")),
+			 json_integer_value(json_object_get(c, "cpu")), NUM("median_ms"), NUM("min_ms"),
+			 NUM("max_ms"), NUM("cv_pct"), NUM("robust_cv_pct"), NUM("cpu_median_ms"),
+			 NUM("cpu_robust_cv_pct"), NUM("cpu_share") * 100);
+	if (o > 0 && (size_t)o < len && json_object_get(net, "median_us"))
+		o += snprintf(buf + o, len - o, "; loopback round trip %.1f us, robust CV %.1f%%",
+			      json_real_value(json_object_get(net, "median_us")),
+			      json_real_value(json_object_get(net, "robust_cv_pct")));
+	if (o > 0 && (size_t)o < len)
+		snprintf(
+			buf + o, len - o,
+			". Differences below about %.1f%% (rates) and %.1f%% (CPU costs) cannot be told from "
+			"this machine's noise",
+			tune_rate_floor(c), NUM("cpu_noise_floor_pct"));
 }
