@@ -24,7 +24,7 @@
 
 #define NET_BATCHES	15
 #define NET_MIN_BATCHES 3
-#define NET_TRIPS	500 /* about 10-20 ms a batch in this VM (20-40 us a trip) */
+#define NET_TRIPS	200 /* about 16 ms a batch in this VM (80 us a trip) */
 #define NET_WARMUP	200
 
 struct echo {
