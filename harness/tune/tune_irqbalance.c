@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,17 @@
 static int real_root(void)
 {
 	return !strcmp(tune_root(), "/");
+}
+
+/* A process that has exited but not been reaped (a zombie) is gone. */
+static int zombie(const char *proc, const char *pid)
+{
+	char path[PATH_MAX + 300], buf[512], *p;
+
+	snprintf(path, sizeof(path), "%s/%s/stat", proc, pid);
+	if (tune_read(path, buf, sizeof(buf)) || !(p = strrchr(buf, ')')))
+		return 0;
+	return p[1] == ' ' && p[2] == 'Z';
 }
 
 static int find_pid(void)
@@ -35,7 +47,8 @@ static int find_pid(void)
 		if (!isdigit((unsigned char)e->d_name[0]))
 			continue;
 		snprintf(sub, sizeof(sub), "%s/%s/comm", path, e->d_name);
-		if (!tune_read_trim(sub, comm, sizeof(comm)) && !strcmp(comm, "irqbalance"))
+		if (!tune_read_trim(sub, comm, sizeof(comm)) && !strcmp(comm, "irqbalance") &&
+		    !zombie(path, e->d_name))
 			pid = atoi(e->d_name);
 	}
 	closedir(d);
@@ -87,6 +100,8 @@ json_t *tune_irqbalance_argv(int pid)
 
 int tune_irqbalance_stop(const struct tune_setting *s, char *why, size_t len)
 {
+	char pid[16];
+
 	if (s->ib_systemd) {
 		if (system("systemctl stop irqbalance")) {
 			snprintf(why, len, "systemctl stop irqbalance failed");
@@ -100,7 +115,8 @@ int tune_irqbalance_stop(const struct tune_setting *s, char *why, size_t len)
 		return ret;
 	}
 	/* it exits within a moment; wait up to 2 s so the check after sees it gone */
-	for (int i = 0; i < 200 && !kill(s->ib_pid, 0); i++)
+	snprintf(pid, sizeof(pid), "%d", s->ib_pid);
+	for (int i = 0; i < 200 && !kill(s->ib_pid, 0) && !zombie("/proc", pid); i++)
 		nanosleep(&(struct timespec){0, 10000000}, NULL);
 	return 0;
 }
@@ -138,13 +154,32 @@ int tune_irqbalance_start(int systemd, json_t *argv, char *why, size_t len)
 		return -errno;
 	}
 	if (!pid) {
+		/* a daemon holds none of our output: whoever reads it would wait
+		 * for the daemon's end */
+		int null = open("/dev/null", O_RDWR);
+		if (null >= 0) {
+			dup2(null, 0);
+			dup2(null, 1);
+			dup2(null, 2);
+			if (null > 2)
+				close(null);
+		}
+		setsid();
 		execvp(args[0], (char *const *)args);
 		_exit(127);
 	}
-	if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st)) {
-		snprintf(why, len, "%s did not start (exit %d)", args[0],
-			 WIFEXITED(st) ? WEXITSTATUS(st) : -1);
-		return -EIO;
+	/* a daemonizing irqbalance exits 0 at once; one that stays in the
+	 * foreground is running after 2 s, which is started too */
+	for (int k = 0; k < 200; k++) {
+		pid_t w = waitpid(pid, &st, WNOHANG);
+		if (w == pid && WIFEXITED(st) && !WEXITSTATUS(st))
+			return 0;
+		if (w == pid || w < 0) {
+			snprintf(why, len, "%s did not start (exit %d)", args[0],
+				 w == pid && WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+			return -EIO;
+		}
+		nanosleep(&(struct timespec){0, 10000000}, NULL);
 	}
 	return 0;
 }
