@@ -14,6 +14,7 @@ WL_CMD(table, "a run's medians per variant, size and concurrency, as a text tabl
 WL_CMD(pick, "the best variant for a workload, and whether it beats the runner-up")
 WL_CMD(check, "regressions and improvements between two runs (exit 1 on a regression)")
 WL_CMD(report, "RUN/report.html: plots, settings, decision table, notes")
+WL_CMD(tune, "is the machine set for measuring (governor, turbo, NIC IRQs); --apply, --restore")
 WL_CMD(sweep, "measure variants over file size x concurrency into results/<run-id>/")
 WL_CMD(format, "the results format: points.csv and syscalls.csv columns, run.json keys (Markdown)")
 WL_CMD(history, "keep runs in SQLite (add), a metric over commits (show), change points (check)")

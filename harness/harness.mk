@@ -12,7 +12,8 @@ HARNESS_USES_results := common
 HARNESS_USES_probe   := common
 HARNESS_USES_profile := common results probe
 HARNESS_USES_analyze := common results profile
-HARNESS_USES_sweep   := common results probe load profile analyze
+HARNESS_USES_tune    := common
+HARNESS_USES_sweep   := common results probe load profile analyze tune
 # harness/*.c: every layer
 HARNESS_DIRS         := $(patsubst harness/%/,%,$(wildcard harness/*/))
 HARNESS_USES_top     := $(HARNESS_DIRS)

@@ -103,6 +103,9 @@ void report_syscalls_html(FILE *f, const struct runs_run *run);
 /* The CPU profiles of the report: per cell a bar of function groups per
  * variant, links to the flame graphs (nothing without profiles.csv). */
 void report_profiles_html(FILE *f, const struct runs_run *run);
+/* The section "Machine noise and tuning": run.json's calibration and
+ * tune (report_tune.c; docs/tune.md). */
+void report_tune_html(FILE *f, const struct runs_run *run);
 
 /* The medians table of `wirelab table` (req/s, MB/s, p99, CPU, core time,
  * syscalls per request per cell), then the run's notes; 0 or -ENOMEM. */

@@ -63,6 +63,10 @@ static void settings_rows(FILE *f, json_t *v, const char *prefix)
 		json_object_foreach(v, key, sub)
 		{
 			char p[256];
+			/* these have sections of their own (Machine; Machine noise and tuning) */
+			if (!*prefix &&
+			    (!strcmp(key, "machine") || !strcmp(key, "tune") || !strcmp(key, "calibration")))
+				continue;
 			snprintf(p, sizeof(p), "%s%s%s", prefix, *prefix ? "." : "", key);
 			settings_rows(f, sub, p);
 		}
@@ -181,6 +185,7 @@ static int write_html(const struct runs_run *run, json_t *plots, const char *pat
 	report_syscalls_html(f, run);
 	report_profiles_html(f, run);
 	report_machine_html(f, run->info.machine);
+	report_tune_html(f, run);
 	fprintf(f, "<h2>Settings (run.json)</h2>\n<table>\n");
 	settings_rows(f, run->meta, "");
 	fprintf(f, "</table>\n</body></html>\n");

@@ -77,6 +77,8 @@ void sweep_usage(FILE *f)
 		"  --sqpoll              uring variants run with an SQPOLL thread (recorded in run.json)\n"
 		"  --no-probes           no BPF probes (CPU time from /proc; syscall, context switch and\n"
 		"                        segment columns stay empty)\n"
+		"  --no-calibrate        no calibration loop (about 1 s before the first point that\n"
+		"                        measures the machine's own noise; docs/tune.md)\n"
 		"  --profile             a CPU profile of the server in every window: OUT/profiles/ (folded\n"
 		"                        stacks, flame graphs) and OUT/profiles.csv (docs/profile.md)\n"
 		"  --profile-hz N        samples per second of CPU time, 1..%d (default %d)\n"
@@ -122,6 +124,7 @@ enum {
 	O_HELP,
 	O_ADAPT, /* sweep_adapt_opt: --reps, --baseline, --decide, --margin, --min-effect */
 	O_PROBEWIN,
+	O_NOCALIB,
 };
 
 static const struct option long_opts[] = {
@@ -150,6 +153,7 @@ static const struct option long_opts[] = {
 	{"client-cpus", required_argument, 0, O_CCPUS},
 	{"peers", required_argument, 0, O_PEERS},
 	{"no-probes", no_argument, 0, O_NOPROBES},
+	{"no-calibrate", no_argument, 0, O_NOCALIB},
 	{"sqpoll", no_argument, 0, O_SQPOLL},
 	{"floor", no_argument, 0, O_FLOOR},
 	{"profile", no_argument, 0, O_PROFILE},
@@ -385,6 +389,9 @@ int sweep_opts_parse(int argc, char **argv, struct sweep_opts *o, char *err, siz
 			break;
 		case O_NOPROBES:
 			o->no_probes = 1;
+			break;
+		case O_NOCALIB:
+			o->no_calibrate = 1;
 			break;
 		case O_PROFILE:
 			o->profile = 1;

@@ -50,6 +50,8 @@ struct sweep_opts {
 	int client_cpu_list[SWEEP_MAX_CPUS], nclient_cpus;
 	int npeers; /* the last npeers of variants[] are peers */
 	int no_probes;
+	/* --no-calibrate: no calibration loop before the first point (sweep_tune.c) */
+	int no_calibrate;
 	int sqpoll; /* --sqpoll for uring variants */
 	int floor;  /* --floor: the floors of the swept variants too (docs/floor.md) */
 	int quiet;  /* no per-point lines (the demo prints its own table) */

@@ -182,6 +182,16 @@ void sweep_record_cells(const struct results_cell_stop *cells, size_t n)
 	nstops = n;
 }
 
+static json_t *rec_tune, *rec_calibration;
+
+void sweep_record_tune(json_t *tune, json_t *calibration)
+{
+	json_decref(rec_tune);
+	json_decref(rec_calibration);
+	rec_tune = tune;
+	rec_calibration = calibration;
+}
+
 int sweep_record_run(const struct sweep_opts *o, const struct topo *t, const char *run_id,
 		     const char *cpu_source, const char *probe_note, const char *finished, char *err,
 		     size_t errlen)
@@ -309,6 +319,8 @@ int sweep_record_run(const struct sweep_opts *o, const struct topo *t, const cha
 		.argv = argv,
 		.argc = argc,
 		.machine = sweep_machine(t), /* built at the first call, kept for the rewrites */
+		.tune = rec_tune,
+		.calibration = rec_calibration,
 	};
 	sweep_profile_meta(o, &m);
 	ret = results_meta_write(o->out, &m, err, errlen);
@@ -318,6 +330,7 @@ int sweep_record_run(const struct sweep_opts *o, const struct topo *t, const cha
 
 void sweep_record_close(void)
 {
+	sweep_record_tune(NULL, NULL);
 	sweep_profile_end();
 	sweep_machine_free();
 	results_points_close();

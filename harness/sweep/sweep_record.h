@@ -5,6 +5,7 @@
  */
 #ifndef WL_SWEEP_RECORD_H
 #define WL_SWEEP_RECORD_H
+#include <jansson.h>
 #include <stddef.h>
 
 #include "sweep_point.h"
@@ -25,5 +26,8 @@ int sweep_record_run(const struct sweep_opts *o, const struct topo *t, const cha
  * next sweep_record_run writes into run.json; the caller keeps them. */
 struct results_cell_stop;
 void sweep_record_cells(const struct results_cell_stop *cells, size_t n);
+/* run.json's tune and calibration objects (sweep_tune.c), which every
+ * sweep_record_run from now on writes; sweep_record_close frees them. */
+void sweep_record_tune(json_t *tune, json_t *calibration);
 void sweep_record_close(void);
 #endif

@@ -22,6 +22,7 @@
 #include "sweep_proc.h"
 #include "sweep_record.h"
 #include "sweep_run.h"
+#include "sweep_tune.h"
 #include "sweep_window.h"
 #include "sweep_zc.h"
 
@@ -212,6 +213,7 @@ int sweep_main(struct sweep_opts *o, char *run_dir_out, size_t len)
 		any_tls |= !o->variants[v].peer && !variant_is(&o->variants[v], "tls", "plain");
 	if (any_tls && sweep_tls_cert(corpus, err, sizeof(err)))
 		goto cleanup;
+	sweep_tune_start(o); /* the tune check and the calibration loop, before any point */
 	if (sweep_record_run(o, &topo, run_id, sweep_window_cpu_source(o, 1), probe_note, NULL, err,
 			     sizeof(err)))
 		goto cleanup;
