@@ -60,10 +60,12 @@ static void calibration_html(FILE *f, const struct runs_run *run)
 			NUM(net, "noise_floor_pct"));
 	fprintf(f, "</table>\n");
 	fprintf(f,
-		"<p><b>Differences below about %.1f%% in a rate or latency, and about %.1f%% in a CPU cost "
-		"per request, cannot be told from this machine's own noise today</b> (twice the robust "
-		"spread of one loop, or for a rate of one batch of round trips if that is larger; a window "
-		"of several seconds averages more, so this is the pessimistic side).",
+		"<p><b>One measurement on this machine moves by about %.1f%% in a rate or latency, and "
+		"about %.1f%% in a CPU cost per request, from the machine's own noise today</b> (twice the "
+		"robust spread of one loop, or for a rate of one batch of round trips if that is larger; a "
+		"window of several seconds averages more, so this is the pessimistic side). A smaller "
+		"difference cannot show in one window; it needs repetitions, and the intervals of the "
+		"decisions below say whether those were enough.",
 		rate_floor, cpu_floor);
 	if (NUM(c, "cpu_share") < 0.9)
 		fprintf(f,

@@ -3,8 +3,10 @@
  * and cache work, timed again and again on one CPU pinned, takes the same
  * time on a quiet machine; its spread is the machine's own noise (other
  * tenants, the host of a VM, frequency changes, interrupts). A difference
- * between two variants smaller than about twice that spread cannot be told
- * from the noise on this machine today (docs/tune.md).
+ * between two variants smaller than about twice that spread is within what
+ * one measurement moves by on its own today: one window cannot show it, and
+ * only repetitions (whose intervals say whether they were enough) can
+ * (docs/tune.md).
  *
  * The work is fixed, not sized to the machine, so a median compares across
  * days and hosts; the loop is bounded by both a count and a time budget.
@@ -205,9 +207,8 @@ void tune_calibration_line(json_t *c, char *buf, size_t len)
 			      json_real_value(json_object_get(net, "median_us")),
 			      json_real_value(json_object_get(net, "robust_cv_pct")));
 	if (o > 0 && (size_t)o < len)
-		snprintf(
-			buf + o, len - o,
-			". Differences below about %.1f%% (rates) and %.1f%% (CPU costs) cannot be told from "
-			"this machine's noise",
-			tune_rate_floor(c), NUM("cpu_noise_floor_pct"));
+		snprintf(buf + o, len - o,
+			 ". One measurement moves by about %.1f%% (rates) and %.1f%% (CPU costs) from this "
+			 "machine's noise alone: smaller differences need repetitions",
+			 tune_rate_floor(c), NUM("cpu_noise_floor_pct"));
 }
