@@ -1,0 +1,312 @@
+/*
+ * cmd_recipe: `wirelab recipe list | show NAME | run NAME [--quick]
+ * [--out DIR] [sweep options]` (docs/recipes.md). A recipe is a published
+ * claim and the sweep that reproduces it; run sweeps in-process (as the
+ * demo does), measures what the recipe names (recipe_measure.c), writes
+ * RUN/recipe.json, draws the plots and the report (whose Recipe section
+ * reads recipe.json), and ends with the claim beside the measured result.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "recipe.h"
+#include "recipe_file.h"
+#include "report.h"
+#include "runs.h"
+#include "sweep_opts.h"
+#include "sweep_proc.h"
+#include "sweep_run.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: wirelab recipe list\n"
+		   "       wirelab recipe show NAME|--file PATH\n"
+		   "       wirelab recipe run NAME|--file PATH [--quick] [--out DIR] [sweep options]\n"
+		   "  a recipe (recipes/NAME.json, docs/recipes.md) is a published claim and the sweep\n"
+		   "  that reproduces it; run sweeps, measures, writes RUN/recipe.json and the report,\n"
+		   "  and prints the claim beside the measured result. --quick: its short version\n"
+		   "  (a few minutes on 2 cores). Sweep options given replace the recipe's.\n");
+}
+
+static int cmd_list(void)
+{
+	char err[2048], path[PATH_MAX], **names;
+	int n = recipe_names(&names, err, sizeof(err)), bad = 0;
+
+	if (n < 0) {
+		fprintf(stderr, "wirelab recipe: %s\n", err);
+		return 1;
+	}
+	for (int i = 0; i < n; i++) {
+		json_t *r;
+		if (recipe_path(names[i], path, sizeof(path), err, sizeof(err)) ||
+		    recipe_load(path, &r, err, sizeof(err))) {
+			printf("%-26s (does not load: %s)\n", names[i], err);
+			bad = 1;
+			continue;
+		}
+		printf("%-26s %s\n", names[i], json_string_value(json_object_get(r, "title")));
+		json_decref(r);
+	}
+	recipe_names_free(names, n);
+	return bad;
+}
+
+/* NAME or --file PATH at argv[*i]; the loaded recipe, or NULL with the
+ * message printed */
+static json_t *load_arg(int argc, char **argv, int *i, char *path, size_t len)
+{
+	char err[2048];
+	const char *name = NULL;
+	json_t *r;
+
+	if (*i < argc && !strcmp(argv[*i], "--file") && *i + 1 < argc) {
+		snprintf(path, len, "%s", argv[*i + 1]);
+		*i += 2;
+	} else if (*i < argc && !strncmp(argv[*i], "--file=", 7)) {
+		snprintf(path, len, "%s", argv[(*i)++] + 7);
+	} else if (*i < argc && argv[*i][0] != '-') {
+		name = argv[(*i)++];
+		if (recipe_path(name, path, len, err, sizeof(err))) {
+			fprintf(stderr, "wirelab recipe: %s\n", err);
+			return NULL;
+		}
+	} else {
+		fprintf(stderr,
+			"wirelab recipe: expected a recipe NAME or --file PATH (wirelab recipe list)\n");
+		return NULL;
+	}
+	if (recipe_load(path, &r, err, sizeof(err))) {
+		fprintf(stderr, "wirelab recipe: %s\n", err);
+		return NULL;
+	}
+	if (name && strcmp(name, json_string_value(json_object_get(r, "name")))) {
+		fprintf(stderr, "wirelab recipe: %s: key 'name' is '%s', not the file's name '%s'\n", path,
+			json_string_value(json_object_get(r, "name")), name);
+		json_decref(r);
+		return NULL;
+	}
+	return r;
+}
+
+static void print_cmdline(const char *what, json_t *opts)
+{
+	int n;
+	char **argv = recipe_argv(opts, &n);
+
+	printf("%s: wirelab", what);
+	for (int i = 0; argv && i < n; i++)
+		printf(" %s", argv[i]);
+	printf("\n");
+	recipe_argv_free(argv);
+}
+
+static void print_strings(const char *head, json_t *a)
+{
+	size_t i;
+	json_t *x;
+
+	json_array_foreach(a, i, x) printf("%s%s\n", head, json_string_value(x));
+}
+
+static void print_source(json_t *r)
+{
+	json_t *s = json_object_get(r, "source"), *c = json_object_get(r, "claim");
+	const char *k;
+	json_t *v;
+
+	printf("source: %s", json_string_value(json_object_get(s, "title")) ?: "");
+	for (const char *const *f = (const char *const[]){"author", "date", "url", "where", NULL}; *f; f++)
+		if (json_string_value(json_object_get(s, *f)))
+			printf(", %s", json_string_value(json_object_get(s, *f)));
+	printf("\nclaim:  %s\n", json_string_value(json_object_get(c, "text")));
+	print_strings("  figure: ", json_object_get(c, "figures"));
+	printf("their setup:\n");
+	json_object_foreach(json_object_get(r, "source_setup"), k, v)
+	{
+		if (json_is_string(v))
+			printf("  %-9s %s\n", k, json_string_value(v));
+		else
+			printf("  %-9s %lld\n", k, (long long)json_integer_value(v));
+	}
+}
+
+static int cmd_show(int argc, char **argv)
+{
+	char path[PATH_MAX], err[1024];
+	int i = 1;
+	json_t *r = load_arg(argc, argv, &i, path, sizeof(path)), *full, *quick, *m;
+	size_t k;
+
+	if (!r)
+		return 2;
+	printf("%s: %s\n(%s)\n", json_string_value(json_object_get(r, "name")),
+	       json_string_value(json_object_get(r, "title")), path);
+	print_source(r);
+	full = recipe_options(r, 0, NULL, 0, err, sizeof(err));
+	quick = recipe_options(r, 1, NULL, 0, err, sizeof(err));
+	print_cmdline("sweep (full)", full);
+	print_cmdline("sweep (--quick)", quick);
+	printf("measure:\n");
+	json_array_foreach(json_object_get(r, "measure"), k, m)
+	{
+		const char *a = json_string_value(json_object_get(m, "a")),
+			   *b = json_string_value(json_object_get(m, "b"));
+		printf("  %s of %s", json_string_value(json_object_get(m, "kind")),
+		       json_string_value(json_object_get(m, "metric")));
+		if (a && b)
+			printf(": %s against %s", a, b);
+		if (json_object_get(m, "along"))
+			printf(" along %s", json_string_value(json_object_get(m, "along")));
+		printf("\n");
+	}
+	if (json_array_size(json_object_get(r, "plots"))) {
+		printf("plots:  %s\n", recipe_value_str(json_object_get(r, "plots")));
+	}
+	print_strings("note:   ", json_object_get(r, "notes"));
+	json_decref(full);
+	json_decref(quick);
+	json_decref(r);
+	return 0;
+}
+
+/* RUN/recipe.json: the recipe as read, how it was run and the result */
+static int write_record(const char *dir, const char *path, json_t *r, int quick, char **ov, int nov,
+			json_t *opts, json_t *result, double secs)
+{
+	char file[PATH_MAX + 32];
+	json_t *j, *o = json_array();
+	int ret;
+
+	for (int i = 0; o && i < nov; i++)
+		json_array_append_new(o, json_string(ov[i]));
+	j = json_pack("{s:i, s:s, s:O, s:b, s:o, s:O, s:O, s:f}", "recipe_format", RECIPE_FORMAT, "file",
+		      path, "recipe", r, "quick", quick, "overrides", o, "sweep_options", opts, "result",
+		      result, "seconds", secs);
+	if (!j)
+		return -ENOMEM;
+	snprintf(file, sizeof(file), "%s/recipe.json", dir);
+	ret = json_dump_file(j, file, JSON_INDENT(2) | JSON_PRESERVE_ORDER) ? -EIO : 0;
+	if (ret)
+		fprintf(stderr, "wirelab recipe: %s: cannot write it\n", file);
+	json_decref(j);
+	return ret;
+}
+
+static void print_result(json_t *r, json_t *result)
+{
+	json_t *c = json_object_get(r, "claim"), *x;
+	size_t i;
+
+	printf("\n== %s\n", json_string_value(json_object_get(r, "title")));
+	printf("published: %s\n", json_string_value(json_object_get(c, "text")));
+	print_strings("           ", json_object_get(c, "figures"));
+	printf("           (%s, %s)\n",
+	       json_string_value(json_object_get(json_object_get(r, "source"), "author")) ?: "?",
+	       json_string_value(json_object_get(json_object_get(r, "source"), "url")) ?: "?");
+	printf("measured:\n");
+	json_array_foreach(result, i, x)
+	{
+		const char *label = json_string_value(json_object_get(x, "label"));
+		printf("  %s%s%s\n", label ? label : "", label ? ": " : "",
+		       json_string_value(json_object_get(x, "text")));
+	}
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	char path[PATH_MAX], err[2048], dir[PATH_MAX], out[PATH_MAX] = "";
+	char **ov = calloc(argc + 3, sizeof(*ov)), **sargv = NULL;
+	int i = 1, quick = 0, nov = 0, sargc = 0, ret = 2;
+	json_t *r = NULL, *opts = NULL, *result = NULL;
+	struct runs_run run;
+	struct sweep_opts o;
+	double t0 = sweep_now();
+
+	if (!ov)
+		return 1;
+	if (!(r = load_arg(argc, argv, &i, path, sizeof(path))))
+		goto out;
+	for (; i < argc; i++) {
+		if (!strcmp(argv[i], "--quick"))
+			quick = 1;
+		else
+			ov[nov++] = argv[i];
+	}
+	if (!(opts = recipe_options(r, quick, ov, nov, err, sizeof(err)))) {
+		fprintf(stderr, "wirelab recipe: %s\n", err);
+		goto out;
+	}
+	/* the default folder says which recipe it holds */
+	if (!json_object_get(opts, "out") && !json_object_get(opts, "resume")) {
+		time_t now = time(NULL);
+		struct tm tm;
+		char when[32];
+		gmtime_r(&now, &tm);
+		strftime(when, sizeof(when), "%Y%m%dT%H%M%SZ", &tm);
+		snprintf(out, sizeof(out), "results/recipe-%s%s-%s",
+			 json_string_value(json_object_get(r, "name")), quick ? "-quick" : "", when);
+		json_object_set_new(opts, "out", json_string(out));
+	}
+	if (!(sargv = recipe_argv(opts, &sargc))) {
+		ret = 1;
+		goto out;
+	}
+	print_cmdline(quick ? "recipe --quick" : "recipe", opts);
+	ret = sweep_opts_parse(sargc, sargv, &o, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "wirelab recipe: %s: the sweep options: %s\n", path,
+			ret == 1 ? "--help is the sweep's (wirelab sweep --help)" : err);
+		ret = 2;
+		goto out;
+	}
+	ret = sweep_main(&o, dir, sizeof(dir));
+	sweep_opts_free(&o);
+	if (ret)
+		goto out;
+	if ((ret = runs_load(dir, &run, err, sizeof(err)))) {
+		fprintf(stderr, "wirelab recipe: %s\n", err);
+		ret = 1;
+		goto out;
+	}
+	result = recipe_measure_all(&run, json_object_get(r, "measure"));
+	runs_free(&run);
+	if (!result || write_record(dir, path, r, quick, ov, nov, opts, result, sweep_now() - t0)) {
+		ret = 1;
+		goto out;
+	}
+	if (report_all(dir))
+		fprintf(stderr, "wirelab recipe: the report could not be drawn (recipe.json stands)\n");
+	print_result(r, result);
+	printf("\nresults: %s (recipe.json, report.html); the recipe took %.0f s\n", dir, sweep_now() - t0);
+	ret = 0;
+out:
+	recipe_argv_free(sargv);
+	json_decref(result);
+	json_decref(opts);
+	json_decref(r);
+	free(ov);
+	return ret;
+}
+
+int cmd_recipe(int argc, char **argv)
+{
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	if (!strcmp(argv[1], "list"))
+		return cmd_list();
+	if (!strcmp(argv[1], "show"))
+		return cmd_show(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "run"))
+		return cmd_run(argc - 1, argv + 1);
+	fprintf(stderr, "wirelab recipe: unknown action '%s' (list, show or run)\n", argv[1]);
+	usage(stderr);
+	return 2;
+}
