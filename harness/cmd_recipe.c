@@ -235,7 +235,11 @@ static int cmd_run(int argc, char **argv)
 	for (; i < argc; i++) {
 		if (!strcmp(argv[i], "--quick"))
 			quick = 1;
-		else
+		else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			usage(stdout);
+			ret = 0;
+			goto out;
+		} else
 			ov[nov++] = argv[i];
 	}
 	if (!(opts = recipe_options(r, quick, ov, nov, err, sizeof(err)))) {
@@ -260,8 +264,11 @@ static int cmd_run(int argc, char **argv)
 	print_cmdline(quick ? "recipe --quick" : "recipe", opts);
 	ret = sweep_opts_parse(sargc, sargv, &o, err, sizeof(err));
 	if (ret) {
-		fprintf(stderr, "wirelab recipe: %s: the sweep options: %s\n", path,
-			ret == 1 ? "--help is the sweep's (wirelab sweep --help)" : err);
+		/* a full version may use sweep options a build does not have
+		 * yet (size ranges, --requests); its quick one should not */
+		fprintf(stderr, "wirelab recipe: %s: the sweep options: %s%s\n", path,
+			ret == 1 ? "--help is the sweep's (wirelab sweep --help)" : err,
+			quick ? "" : " (the full version may need options this wirelab lacks: try --quick)");
 		ret = 2;
 		goto out;
 	}
