@@ -285,6 +285,19 @@ static int wanted(json_t *m, const char *variant)
 	return 0;
 }
 
+/* v in a few significant digits, without an exponent for the req/s and
+ * segment counts a table holds */
+static const char *num(char *buf, size_t len, double v)
+{
+	if (!isfinite(v))
+		snprintf(buf, len, "?");
+	else if (fabs(v) >= 1000)
+		snprintf(buf, len, "%.0f", v);
+	else
+		snprintf(buf, len, "%.4g", v);
+	return buf;
+}
+
 /* table: each wanted variant's typical value and interval at each cell */
 static int measure_table(const struct runs_run *run, json_t *m, int metric, json_t *res)
 {
@@ -314,14 +327,16 @@ static int measure_table(const struct runs_run *run, json_t *m, int metric, json
 		json_array_append_new(rows, row);
 		runs_size_str(c->size, sz, sizeof(sz));
 		if (used < sizeof(text)) {
+			char t[32], lo[32], hi[32];
+			num(t, sizeof(t), l.typical), num(lo, sizeof(lo), l.lo), num(hi, sizeof(hi), l.hi);
 			if (isfinite(l.lo))
 				used += snprintf(text + used, sizeof(text) - used,
-						 "%s%s %s c%ld: %.4g [%.4g, %.4g]", used ? "; " : "",
-						 c->variant, sz, c->conns, l.typical, l.lo, l.hi);
+						 "%s%s %s c%ld: %s [%s, %s]", used ? "; " : "", c->variant,
+						 sz, c->conns, t, lo, hi);
 			else
 				used += snprintf(text + used, sizeof(text) - used,
-						 "%s%s %s c%ld: %.4g (n=%zu)", used ? "; " : "", c->variant,
-						 sz, c->conns, l.typical, l.n);
+						 "%s%s %s c%ld: %s (one repetition)", used ? "; " : "",
+						 c->variant, sz, c->conns, t);
 		}
 	}
 	if (!json_array_size(rows))
