@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -148,10 +149,27 @@ static int cmd_show(int argc, char **argv)
 	printf("%s: %s\n(%s)\n", json_string_value(json_object_get(r, "name")),
 	       json_string_value(json_object_get(r, "title")), path);
 	print_source(r);
-	full = recipe_options(r, 0, NULL, 0, err, sizeof(err));
-	quick = recipe_options(r, 1, NULL, 0, err, sizeof(err));
-	print_cmdline("sweep (full)", full);
-	print_cmdline("sweep (--quick)", quick);
+	if (!json_array_size(json_object_get(r, "sweeps"))) {
+		full = recipe_options(r, NULL, 0, NULL, 0, err, sizeof(err));
+		quick = recipe_options(r, NULL, 1, NULL, 0, err, sizeof(err));
+		print_cmdline("sweep (full)", full);
+		print_cmdline("sweep (--quick)", quick);
+		json_decref(full);
+		json_decref(quick);
+	}
+	json_array_foreach(json_object_get(r, "sweeps"), k, m)
+	{
+		char what[128];
+		const char *l = json_string_value(json_object_get(m, "label"));
+		full = recipe_options(r, m, 0, NULL, 0, err, sizeof(err));
+		quick = recipe_options(r, m, 1, NULL, 0, err, sizeof(err));
+		snprintf(what, sizeof(what), "sweep %s (full)", l);
+		print_cmdline(what, full);
+		snprintf(what, sizeof(what), "sweep %s (--quick)", l);
+		print_cmdline(what, quick);
+		json_decref(full);
+		json_decref(quick);
+	}
 	printf("measure:\n");
 	json_array_foreach(json_object_get(r, "measure"), k, m)
 	{
@@ -169,27 +187,42 @@ static int cmd_show(int argc, char **argv)
 		printf("plots:  %s\n", recipe_value_str(json_object_get(r, "plots")));
 	}
 	print_strings("note:   ", json_object_get(r, "notes"));
-	json_decref(full);
-	json_decref(quick);
 	json_decref(r);
 	return 0;
 }
 
-/* RUN/recipe.json: the recipe as read, how it was run and the result */
-static int write_record(const char *dir, const char *path, json_t *r, int quick, char **ov, int nov,
-			json_t *opts, json_t *result, double secs)
+/* how a recipe is being run: what every one of its sweeps shares */
+struct recipe_run {
+	json_t *r;
+	const char *path;
+	int quick;
+	char **ov;
+	int nov;
+	double t0;
+	json_t *runs; /* {label, dir, sweep_options, result} per sweep run */
+};
+
+/* RUN/recipe.json: the recipe as read, how it was run (label: which of
+ * its sweeps, or NULL) and the result */
+static int write_record(const char *dir, const struct recipe_run *x, const char *label, json_t *opts,
+			json_t *result)
 {
 	char file[PATH_MAX + 32];
 	json_t *j, *o = json_array();
 	int ret;
 
-	for (int i = 0; o && i < nov; i++)
-		json_array_append_new(o, json_string(ov[i]));
-	j = json_pack("{s:i, s:s, s:O, s:b, s:o, s:O, s:O, s:f}", "recipe_format", RECIPE_FORMAT, "file",
-		      path, "recipe", r, "quick", quick, "overrides", o, "sweep_options", opts, "result",
-		      result, "seconds", secs);
+	for (int i = 0; o && i < x->nov; i++)
+		json_array_append_new(o, json_string(x->ov[i]));
+	j = json_pack("{s:i, s:s, s:O, s:b, s:o}", "recipe_format", RECIPE_FORMAT, "file", x->path, "recipe",
+		      x->r, "quick", x->quick, "overrides", o);
 	if (!j)
 		return -ENOMEM;
+	if (label)
+		json_object_set_new(j, "sweep_label", json_string(label));
+	if (opts)
+		json_object_set(j, "sweep_options", opts);
+	json_object_set(j, result ? "result" : "runs", result ? result : x->runs);
+	json_object_set_new(j, "seconds", json_real(sweep_now() - x->t0));
 	snprintf(file, sizeof(file), "%s/recipe.json", dir);
 	ret = json_dump_file(j, file, JSON_INDENT(2) | JSON_PRESERVE_ORDER) ? -EIO : 0;
 	if (ret)
@@ -198,10 +231,10 @@ static int write_record(const char *dir, const char *path, json_t *r, int quick,
 	return ret;
 }
 
-static void print_result(json_t *r, json_t *result)
+static void print_result(const struct recipe_run *x)
 {
-	json_t *c = json_object_get(r, "claim"), *x;
-	size_t i;
+	json_t *r = x->r, *c = json_object_get(r, "claim"), *run, *m;
+	size_t i, k;
 
 	printf("\n== %s\n", json_string_value(json_object_get(r, "title")));
 	printf("published: %s\n", json_string_value(json_object_get(c, "text")));
@@ -209,66 +242,51 @@ static void print_result(json_t *r, json_t *result)
 	printf("           (%s, %s)\n",
 	       json_string_value(json_object_get(json_object_get(r, "source"), "author")) ?: "?",
 	       json_string_value(json_object_get(json_object_get(r, "source"), "url")) ?: "?");
-	printf("measured:\n");
-	json_array_foreach(result, i, x)
+	json_array_foreach(x->runs, k, run)
 	{
-		const char *label = json_string_value(json_object_get(x, "label"));
-		printf("  %s%s%s\n", label ? label : "", label ? ": " : "",
-		       json_string_value(json_object_get(x, "text")));
+		const char *label = json_string_value(json_object_get(run, "label"));
+		printf(label ? "measured (%s sweep, %s):\n" : "measured%s (%s):\n", label ? label : "",
+		       json_string_value(json_object_get(run, "dir")));
+		json_array_foreach(json_object_get(run, "result"), i, m)
+		{
+			const char *l = json_string_value(json_object_get(m, "label"));
+			printf("  %s%s%s\n", l ? l : "", l ? ": " : "",
+			       json_string_value(json_object_get(m, "text")));
+		}
 	}
 }
 
-static int cmd_run(int argc, char **argv)
+/* One sweep of the recipe (sub: one of its "sweeps", or NULL for its
+ * "sweep"), into out (NULL: the options' own --out): the sweep, the
+ * measures, RUN/recipe.json and the report. 0, 2 for options the sweep
+ * refuses, 1 otherwise. */
+static int run_sweep(struct recipe_run *x, json_t *sub, const char *out)
 {
-	char path[PATH_MAX], err[2048], dir[PATH_MAX], out[PATH_MAX] = "";
-	char **ov = calloc(argc + 3, sizeof(*ov)), **sargv = NULL;
-	int i = 1, quick = 0, nov = 0, sargc = 0, ret = 2;
-	json_t *r = NULL, *opts = NULL, *result = NULL;
+	const char *label = json_string_value(json_object_get(sub, "label"));
+	char err[2048], dir[PATH_MAX];
+	json_t *opts, *result = NULL;
+	char **sargv = NULL;
+	int sargc, ret = 1;
 	struct runs_run run;
 	struct sweep_opts o;
-	double t0 = sweep_now();
 
-	if (!ov)
-		return 1;
-	if (!(r = load_arg(argc, argv, &i, path, sizeof(path))))
-		goto out;
-	for (; i < argc; i++) {
-		if (!strcmp(argv[i], "--quick"))
-			quick = 1;
-		else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			usage(stdout);
-			ret = 0;
-			goto out;
-		} else
-			ov[nov++] = argv[i];
-	}
-	if (!(opts = recipe_options(r, quick, ov, nov, err, sizeof(err)))) {
+	if (!(opts = recipe_options(x->r, sub, x->quick, x->ov, x->nov, err, sizeof(err)))) {
 		fprintf(stderr, "wirelab recipe: %s\n", err);
-		goto out;
+		return 2;
 	}
-	/* the default folder says which recipe it holds */
-	if (!json_object_get(opts, "out") && !json_object_get(opts, "resume")) {
-		time_t now = time(NULL);
-		struct tm tm;
-		char when[32];
-		gmtime_r(&now, &tm);
-		strftime(when, sizeof(when), "%Y%m%dT%H%M%SZ", &tm);
-		snprintf(out, sizeof(out), "results/recipe-%s%s-%s",
-			 json_string_value(json_object_get(r, "name")), quick ? "-quick" : "", when);
+	if (out)
 		json_object_set_new(opts, "out", json_string(out));
-	}
-	if (!(sargv = recipe_argv(opts, &sargc))) {
-		ret = 1;
+	if (!(sargv = recipe_argv(opts, &sargc)))
 		goto out;
-	}
-	print_cmdline(quick ? "recipe --quick" : "recipe", opts);
+	print_cmdline(x->quick ? "recipe --quick" : "recipe", opts);
 	ret = sweep_opts_parse(sargc, sargv, &o, err, sizeof(err));
 	if (ret) {
 		/* a full version may use sweep options a build does not have
 		 * yet (size ranges, --requests); its quick one should not */
-		fprintf(stderr, "wirelab recipe: %s: the sweep options: %s%s\n", path,
+		fprintf(stderr, "wirelab recipe: %s: the sweep options: %s%s\n", x->path,
 			ret == 1 ? "--help is the sweep's (wirelab sweep --help)" : err,
-			quick ? "" : " (the full version may need options this wirelab lacks: try --quick)");
+			x->quick ? ""
+				 : " (the full version may need options this wirelab lacks: try --quick)");
 		ret = 2;
 		goto out;
 	}
@@ -276,28 +294,108 @@ static int cmd_run(int argc, char **argv)
 	sweep_opts_free(&o);
 	if (ret)
 		goto out;
-	if ((ret = runs_load(dir, &run, err, sizeof(err)))) {
+	ret = 1;
+	if (runs_load(dir, &run, err, sizeof(err))) {
 		fprintf(stderr, "wirelab recipe: %s\n", err);
-		ret = 1;
 		goto out;
 	}
-	result = recipe_measure_all(&run, json_object_get(r, "measure"));
+	result = recipe_measure_all(&run, json_object_get(x->r, "measure"));
 	runs_free(&run);
-	if (!result || write_record(dir, path, r, quick, ov, nov, opts, result, sweep_now() - t0)) {
-		ret = 1;
+	if (!result || write_record(dir, x, label, opts, result))
 		goto out;
-	}
 	if (report_all(dir))
 		fprintf(stderr, "wirelab recipe: the report could not be drawn (recipe.json stands)\n");
-	print_result(r, result);
-	printf("\nresults: %s (recipe.json, report.html); the recipe took %.0f s\n", dir, sweep_now() - t0);
+	json_array_append_new(x->runs, json_pack("{s:s?, s:s, s:O, s:O}", "label", label, "dir", dir,
+						 "sweep_options", opts, "result", result));
 	ret = 0;
 out:
 	recipe_argv_free(sargv);
 	json_decref(result);
 	json_decref(opts);
-	json_decref(r);
-	free(ov);
+	return ret;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	char path[PATH_MAX], err[2048], out[PATH_MAX] = "";
+	struct recipe_run x = {
+		.ov = calloc(argc + 1, sizeof(char *)), .t0 = sweep_now(), .runs = json_array()};
+	json_t *opts = NULL, *sweeps, *sub;
+	int i = 1, ret = 2;
+	size_t k;
+
+	if (!x.ov || !x.runs) {
+		ret = 1;
+		goto out;
+	}
+	if (!(x.r = load_arg(argc, argv, &i, path, sizeof(path))))
+		goto out;
+	x.path = path;
+	for (; i < argc; i++) {
+		if (!strcmp(argv[i], "--quick"))
+			x.quick = 1;
+		else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			usage(stdout);
+			ret = 0;
+			goto out;
+		} else
+			x.ov[x.nov++] = argv[i];
+	}
+	if (!(opts = recipe_options(x.r, NULL, x.quick, x.ov, x.nov, err, sizeof(err)))) {
+		fprintf(stderr, "wirelab recipe: %s\n", err);
+		goto out;
+	}
+	sweeps = json_object_get(x.r, "sweeps");
+	if (json_object_get(opts, "out"))
+		snprintf(out, sizeof(out), "%s", json_string_value(json_object_get(opts, "out")) ?: "");
+	else if (!json_object_get(opts, "resume")) {
+		/* the default folder says which recipe it holds */
+		time_t now = time(NULL);
+		struct tm tm;
+		char when[32];
+		gmtime_r(&now, &tm);
+		strftime(when, sizeof(when), "%Y%m%dT%H%M%SZ", &tm);
+		mkdir("results", 0755);
+		snprintf(out, sizeof(out), "results/recipe-%s%s-%s",
+			 json_string_value(json_object_get(x.r, "name")), x.quick ? "-quick" : "", when);
+	}
+	if (!json_array_size(sweeps)) {
+		if ((ret = run_sweep(&x, NULL, out[0] ? out : NULL)))
+			goto out;
+	} else {
+		/* one folder, a run per sweep in OUT/<label>/, and OUT/recipe.json
+		 * over them */
+		if (json_object_get(opts, "resume") || (mkdir(out, 0755) && errno != EEXIST)) {
+			fprintf(stderr, "wirelab recipe: %s: %s\n", out[0] ? out : "--resume",
+				out[0] ? strerror(errno)
+				       : "a recipe of several sweeps resumes one at a time "
+					 "(wirelab sweep --resume OUT/LABEL)");
+			goto out;
+		}
+		json_array_foreach(sweeps, k, sub)
+		{
+			char dir[PATH_MAX + 64];
+			snprintf(dir, sizeof(dir), "%s/%s", out,
+				 json_string_value(json_object_get(sub, "label")));
+			if ((ret = run_sweep(&x, sub, dir)))
+				goto out;
+		}
+		if (write_record(out, &x, NULL, NULL, NULL)) {
+			ret = 1;
+			goto out;
+		}
+	}
+	print_result(&x);
+	printf("\nresults: %s (recipe.json, report.html%s); the recipe took %.0f s\n",
+	       json_array_size(sweeps) ? out
+				       : json_string_value(json_object_get(json_array_get(x.runs, 0), "dir")),
+	       json_array_size(sweeps) ? ", a folder per sweep" : "", sweep_now() - x.t0);
+	ret = 0;
+out:
+	json_decref(opts);
+	json_decref(x.runs);
+	json_decref(x.r);
+	free(x.ov);
 	return ret;
 }
 

@@ -33,19 +33,13 @@ static const char *const setup_keys[] = {"hardware", "cpu", "cores",  "nic",	"li
 					 "os",	     "vm",  "server", "client", "notes", NULL};
 
 static const struct recipe_key recipe_keys[] = {
-	{"recipe_format", RK_INT, 1, NULL},
-	{"name", RK_STR, 1, NULL},
-	{"title", RK_STR, 1, NULL},
-	{"source", RK_OBJ, 1, source_keys},
-	{"claim", RK_OBJ, 1, claim_keys},
-	{"source_setup", RK_OBJ, 1, setup_keys},
-	{"sweep", RK_OBJ, 1, NULL},
-	{"quick", RK_OBJ, 1, NULL},
-	{"plots", RK_ARR, 0, NULL},
-	{"measure", RK_ARR, 1, NULL},
-	{"notes", RK_ARR, 0, NULL},
-	{"machine_keys", RK_ARR, 0, NULL},
-	{NULL, 0, 0, NULL},
+	{"recipe_format", RK_INT, 1, NULL}, {"name", RK_STR, 1, NULL},
+	{"title", RK_STR, 1, NULL},	    {"source", RK_OBJ, 1, source_keys},
+	{"claim", RK_OBJ, 1, claim_keys},   {"source_setup", RK_OBJ, 1, setup_keys},
+	{"sweep", RK_OBJ, 1, NULL},	    {"quick", RK_OBJ, 1, NULL},
+	{"plots", RK_ARR, 0, NULL},	    {"measure", RK_ARR, 1, NULL},
+	{"sweeps", RK_ARR, 0, NULL},	    {"notes", RK_ARR, 0, NULL},
+	{"machine_keys", RK_ARR, 0, NULL},  {NULL, 0, 0, NULL},
 };
 
 int recipe_dir(char *buf, size_t len)
@@ -247,12 +241,38 @@ static int check_recipe(json_t *r, char *err, size_t errlen)
 		snprintf(err, errlen, "claim: key 'text' is missing (the published claim, in words)");
 		return -EINVAL;
 	}
-	json_object_foreach(json_object_get(r, "sweep"), key,
-			    v) if ((ret = check_option("sweep", key, v, 0, err, errlen))) return ret;
-	json_object_foreach(json_object_get(r, "quick"), key,
-			    v) if ((ret = check_option("quick", key, v, 1, err, errlen))) return ret;
-	json_array_foreach(json_object_get(r, "measure"), i,
-			   x) if ((ret = recipe_measure_check(x, err, errlen))) return ret;
+	json_object_foreach(json_object_get(r, "sweep"), key, v)
+	{
+		if ((ret = check_option("sweep", key, v, 0, err, errlen)))
+			return ret;
+	}
+	json_object_foreach(json_object_get(r, "quick"), key, v)
+	{
+		if ((ret = check_option("quick", key, v, 1, err, errlen)))
+			return ret;
+	}
+	json_array_foreach(json_object_get(r, "measure"), i, x)
+	{
+		if ((ret = recipe_measure_check(x, err, errlen)))
+			return ret;
+	}
+	/* sweeps: one run per entry (a topology each, say), its options over
+	 * sweep's; the label names its folder */
+	json_array_foreach(json_object_get(r, "sweeps"), i, x)
+	{
+		const char *label = json_string_value(json_object_get(x, "label"));
+		if (!json_is_object(x) || !label || !*label ||
+		    strspn(label, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen(label)) {
+			snprintf(err, errlen,
+				 "sweeps: each entry is an object with a \"label\" of a-z, 0-9 and -");
+			return -EINVAL;
+		}
+		json_object_foreach(x, key, v)
+		{
+			if (strcmp(key, "label") && (ret = check_option("sweeps", key, v, 0, err, errlen)))
+				return ret;
+		}
+	}
 	if (!json_array_size(json_object_get(r, "measure"))) {
 		snprintf(err, errlen, "key 'measure': at least one measure");
 		return -EINVAL;
@@ -290,7 +310,7 @@ int recipe_load(const char *path, json_t **out, char *err, size_t errlen)
 	return 0;
 }
 
-json_t *recipe_options(json_t *recipe, int quick, char **ov, int n, char *err, size_t errlen)
+json_t *recipe_options(json_t *recipe, json_t *sub, int quick, char **ov, int n, char *err, size_t errlen)
 {
 	json_t *o = json_deep_copy(json_object_get(recipe, "sweep")), *v;
 	const char *key;
@@ -299,6 +319,7 @@ json_t *recipe_options(json_t *recipe, int quick, char **ov, int n, char *err, s
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
+	json_object_foreach(sub, key, v) if (strcmp(key, "label")) json_object_set(o, key, v);
 	if (quick)
 		json_object_foreach(json_object_get(recipe, "quick"), key, v)
 		{

@@ -24,12 +24,14 @@ int recipe_path(const char *name, char *path, size_t len, char *err, size_t errl
  * naming the file (and line and column of a JSON error, or the key that is
  * unknown or of the wrong type) in err. */
 int recipe_load(const char *path, json_t **out, char *err, size_t errlen);
-/* The sweep options of a run: the recipe's "sweep", with "quick"'s keys
- * replacing them when quick (a null removes one), then overrides[0..n)
+/* The sweep options of a run: the recipe's "sweep", with sub's keys
+ * (one of its "sweeps", or NULL) replacing them, then "quick"'s when quick
+ * (a null removes one), then overrides[0..n)
  * (sweep options as given on the command line: "--key value", "--key=value"
  * or a "--flag"), each replacing the same key. A new object; NULL with err
  * written. */
-json_t *recipe_options(json_t *recipe, int quick, char **overrides, int n, char *err, size_t errlen);
+json_t *recipe_options(json_t *recipe, json_t *sub, int quick, char **overrides, int n, char *err,
+		       size_t errlen);
 /* options as an argv for the sweep ("sweep", "--key", "value", ...,
  * NULL): malloc'd strings, *argc set; free with recipe_argv_free. */
 char **recipe_argv(json_t *options, int *argc);

@@ -205,6 +205,25 @@ void report_recipe_html(FILE *f, const struct runs_run *run)
 	fprintf(f, "</h2>\n<p>");
 	text_or(f, json_string_value(json_object_get(r, "name")), "?");
 	fprintf(f, ", %s version", json_is_true(json_object_get(j, "quick")) ? "the --quick" : "the full");
+	if (json_string_value(json_object_get(j, "sweep_label"))) {
+		const char *label = json_string_value(json_object_get(j, "sweep_label"));
+		/* a recipe of several sweeps: a run folder each, side by side */
+		fprintf(f, ", its ");
+		report_html_text(f, label);
+		fprintf(f, " sweep (the others: ");
+		json_array_foreach(json_object_get(r, "sweeps"), i, x)
+		{
+			const char *l = json_string_value(json_object_get(x, "label"));
+			if (!l || !strcmp(l, label))
+				continue;
+			fprintf(f, "<a href=\"../");
+			report_html_text(f, l);
+			fprintf(f, "/report.html\">");
+			report_html_text(f, l);
+			fprintf(f, "</a> ");
+		}
+		fprintf(f, "; ../recipe.json has every sweep's result)");
+	}
 	if (json_array_size(json_object_get(j, "overrides"))) {
 		fprintf(f, ", with ");
 		json_array_foreach(json_object_get(j, "overrides"), i, x)
