@@ -22,6 +22,7 @@
 #include "sweep_opts.h"
 #include "sweep_proc.h"
 #include "sweep_run.h"
+#include "topo.h"
 
 static void usage(FILE *f)
 {
@@ -290,7 +291,13 @@ static int run_sweep(struct recipe_run *x, json_t *sub, const char *out)
 		ret = 2;
 		goto out;
 	}
-	ret = sweep_main(&o, dir, sizeof(dir));
+	/* as cmd_sweep does: a vm sweep runs whole inside scripts/labvm, and
+	 * its folder is copied out to --out (which the recipe always sets) */
+	if (o.topology == TOPO_VM && !topo_vm_inside()) {
+		snprintf(dir, sizeof(dir), "%s", o.out);
+		ret = sweep_vm_run(&o);
+	} else
+		ret = sweep_main(&o, dir, sizeof(dir));
 	sweep_opts_free(&o);
 	if (ret)
 		goto out;
