@@ -182,10 +182,10 @@ static int measure_pair(const struct runs_run *run, json_t *m, int metric, const
 
 		if ((along_conns ? fs : fc) >= 0 && fixed != (along_conns ? fs : fc))
 			continue;
-		if (along_conns)
-			runs_size_str(fixed, buf, sizeof(buf)),
-				snprintf(fixed_s, sizeof(fixed_s), "at %s", buf);
-		else
+		if (along_conns) {
+			runs_size_str(fixed, buf, sizeof(buf));
+			snprintf(fixed_s, sizeof(fixed_s), "at %s", buf);
+		} else
 			snprintf(fixed_s, sizeof(fixed_s), "at %ld connection%s", fixed,
 				 fixed == 1 ? "" : "s");
 		for (int i = 0; i < (along_conns ? nc : ns); i++) {
@@ -231,8 +231,7 @@ static int measure_pair(const struct runs_run *run, json_t *m, int metric, const
 				used += snprintf(
 					text + used, sizeof(text) - used,
 					"%s%s: %s's %s crosses %s's between %s and %s (about %s, "
-					"interpolated on "
-					"a log scale; %s is %s below it)%s",
+					"interpolated on a log scale; %s is %s below it)%s",
 					used ? "; " : "", fixed_s, a, runs_metrics[metric].key, b, s1, s2, sc,
 					a, prev_r < 1 ? "lower" : "higher",
 					/* a crossing is only measured when both sides of it are
