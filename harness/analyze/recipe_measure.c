@@ -176,7 +176,7 @@ static int measure_pair(const struct runs_run *run, json_t *m, int metric, const
 	for (int o = 0; o < (along_conns ? ns : nc); o++) {
 		long prev_x = 0, first_x = 0, last_x = 0;
 		double prev_r = NAN, prev_lo = NAN, prev_hi = NAN, rmin = INFINITY, rmax = 0;
-		int points = 0, crossings = 0;
+		int points = 0, crossings = 0, undecided = 0;
 		long fixed = along_conns ? sizes[o] : conns[o];
 		char fixed_s[600];
 
@@ -214,6 +214,7 @@ static int measure_pair(const struct runs_run *run, json_t *m, int metric, const
 			}
 			if (!points++)
 				first_x = x;
+			undecided += !(hi < 1 || lo > 1); /* NaN bounds count too */
 			last_x = x;
 			rmin = fmin(rmin, r), rmax = fmax(rmax, r);
 			if (isfinite(prev_r) && (prev_r - 1) * (r - 1) < 0 && used < sizeof(text)) {
@@ -247,18 +248,22 @@ static int measure_pair(const struct runs_run *run, json_t *m, int metric, const
 			prev_r = r, prev_x = x, prev_lo = lo, prev_hi = hi;
 		}
 		if (crossover && points && !crossings && used < sizeof(text)) {
-			char s1[64], s2[64];
+			char s1[64], s2[64], nd[96] = "";
 			point_str(s1, sizeof(s1), along_conns, first_x, first_x);
 			point_str(s2, sizeof(s2), along_conns, last_x, last_x);
+			if (undecided)
+				snprintf(nd, sizeof(nd),
+					 "; the interval includes no difference at %d of %d points",
+					 undecided, points);
 			used += snprintf(
 				text + used, sizeof(text) - used,
 				"%s%s: no crossover between %s and %s: %s's %s is %s %s's at every point "
-				"(ratio %.3f to %.3f)",
+				"(ratio %.3f to %.3f%s)",
 				used ? "; " : "", fixed_s, s1, s2, a, runs_metrics[metric].key,
 				rmax < 1   ? "below"
 				: rmin > 1 ? "above"
 					   : "level with",
-				b, rmin, rmax);
+				b, rmin, rmax, nd);
 		}
 	}
 	if (!json_array_size(rows))
