@@ -52,7 +52,12 @@ static int cmd_list(void)
 			bad = 1;
 			continue;
 		}
-		printf("%-26s %s\n", names[i], json_string_value(json_object_get(r, "title")));
+		if (strcmp(names[i], json_string_value(json_object_get(r, "name")))) {
+			printf("%-26s (does not load: key 'name' is '%s', not the file's name)\n", names[i],
+			       json_string_value(json_object_get(r, "name")));
+			bad = 1;
+		} else
+			printf("%-26s %s\n", names[i], json_string_value(json_object_get(r, "title")));
 		json_decref(r);
 	}
 	recipe_names_free(names, n);
