@@ -19,3 +19,4 @@ WL_CMD(sweep, "measure variants over file size x concurrency into results/<run-i
 WL_CMD(format, "the results format: points.csv and syscalls.csv columns, run.json keys (Markdown)")
 WL_CMD(history, "keep runs in SQLite (add), a metric over commits (show), change points (check)")
 WL_CMD(demo, "a short default sweep, then a table, the plots and the report")
+WL_CMD(recipe, "reproduce a published benchmark claim: list, show, run a recipe (recipes/)")

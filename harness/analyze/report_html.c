@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "machine.h"
+#include "recipe.h"
 #include "report.h"
 
 void report_html_text(FILE *f, const char *s)
@@ -145,6 +146,7 @@ static int write_html(const struct runs_run *run, json_t *plots, const char *pat
 		fprintf(f, "<p><b>Loopback:</b> the kernel takes shortcuts here (64 KiB MTU, no real "
 			   "segmentation); "
 			   "figures do not carry over to a NIC.</p>\n");
+	report_recipe_html(f, run);
 	fprintf(f, "<h2>Notes</h2>\n<ul>\n");
 	if (!run->nnotes)
 		fprintf(f, "<li>none: every window was measured and none was client-bound</li>\n");
