@@ -17,6 +17,7 @@
 #include "sweep_opts.h"
 #include "sweep_proc.h"
 #include "sweep_run.h"
+#include "topo.h"
 
 /* The demo's repetitions: 3 of every point, then a 4th of the cells still
  * open. Chosen by measuring `wirelab demo`'s wall time on the shared 2-core
@@ -122,6 +123,14 @@ int cmd_demo(int argc, char **argv)
 	}
 	if (ret) {
 		fprintf(stderr, "wirelab demo: %s\n", err);
+		return 2;
+	}
+	/* sweep_main alone would run a vm sweep on this host and label it vm:
+	 * only wirelab sweep knows how to run itself inside the lab VM */
+	if (o.topology == TOPO_VM && !topo_vm_inside()) {
+		fprintf(stderr, "wirelab demo: --topology vm is not a demo topology: run wirelab sweep "
+				"--topology vm, then wirelab report on its folder\n");
+		sweep_opts_free(&o);
 		return 2;
 	}
 	ret = sweep_main(&o, dir, sizeof(dir));
