@@ -134,12 +134,15 @@ static void setup_table(FILE *f, const struct runs_run *run, json_t *recipe)
 	setup_row(f, "link", json_string_value(json_object_get(s, "link")), link);
 	/* the machine description's word first (run.json "machine",
 	 * docs/machine.md), then the profiler's evidence */
-	if (json_is_object(run->info.machine) &&
-	    path_value(run->info.machine, "virtual_machine.detected", link, sizeof(link))) {
+	const char *vm_said =
+		json_is_object(run->info.machine)
+			? path_value(run->info.machine, "virtual_machine.detected", link, sizeof(link))
+			: NULL;
+	if (vm_said) {
 		char ev[256];
 		const char *e = path_value(run->info.machine, "virtual_machine.evidence", ev, sizeof(ev));
-		snprintf(cpu, sizeof(cpu), "%s%s%s (run.json machine.virtual_machine)", link, e ? ": " : "",
-			 e ? e : "");
+		snprintf(cpu, sizeof(cpu), "%s%s%s (run.json machine.virtual_machine)", vm_said,
+			 e ? ": " : "", e ? e : "");
 	} else if (run->info.profile.vm)
 		snprintf(cpu, sizeof(cpu), "%s", run->info.profile.vm);
 	else if (run->info.topology && !strcmp(run->info.topology, "vm"))
