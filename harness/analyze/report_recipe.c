@@ -99,6 +99,24 @@ static void machine_rows(FILE *f, const struct runs_run *run, json_t *recipe)
 		setup_row(f, key, NULL, path_value(m, key, buf, sizeof(buf)));
 }
 
+/* a JSON array of strings as a <ul>, then tail; nothing when empty */
+static void html_list(FILE *f, json_t *a, const char *tail)
+{
+	json_t *x;
+	size_t i;
+
+	if (!json_array_size(a))
+		return;
+	fputs("<ul>", f);
+	json_array_foreach(a, i, x)
+	{
+		fputs("<li>", f);
+		report_html_text(f, json_string_value(x));
+		fputs("</li>", f);
+	}
+	fprintf(f, "</ul>%s", tail);
+}
+
 static void setup_table(FILE *f, const struct runs_run *run, json_t *recipe)
 {
 	json_t *s = json_object_get(recipe, "source_setup");
@@ -246,16 +264,7 @@ void report_recipe_html(FILE *f, const struct runs_run *run)
 	fprintf(f, ".</p>\n<table class=\"recipe\">\n<tr><th>published</th><th>measured here</th></tr>\n"
 		   "<tr><td>");
 	text_or(f, json_string_value(json_object_get(claim, "text")), "");
-	if (json_array_size(json_object_get(claim, "figures"))) {
-		fprintf(f, "<ul>");
-		json_array_foreach(json_object_get(claim, "figures"), i, x)
-		{
-			fputs("<li>", f);
-			report_html_text(f, json_string_value(x));
-			fputs("</li>", f);
-		}
-		fprintf(f, "</ul>");
-	}
+	html_list(f, json_object_get(claim, "figures"), "");
 	fprintf(f, "<p>Source: ");
 	text_or(f, json_string_value(json_object_get(src, "author")), "");
 	fprintf(f, ", <i>");
@@ -283,16 +292,7 @@ void report_recipe_html(FILE *f, const struct runs_run *run)
 		fputs("</li>", f);
 	}
 	fprintf(f, "</ul></td></tr>\n</table>\n");
-	if (json_array_size(json_object_get(r, "notes"))) {
-		fprintf(f, "<ul>");
-		json_array_foreach(json_object_get(r, "notes"), i, x)
-		{
-			fputs("<li>", f);
-			report_html_text(f, json_string_value(x));
-			fputs("</li>", f);
-		}
-		fprintf(f, "</ul>\n");
-	}
+	html_list(f, json_object_get(r, "notes"), "\n");
 	plots_line(f, run, r);
 	setup_table(f, run, r);
 	json_decref(res);

@@ -10,13 +10,13 @@
  * check does not compare, and never inside a value.
  */
 #include <errno.h>
-#include <glob.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sweep_machine.h"
+#include "tune.h"
 
 /* ethtool -k's feature names, under the keys run.json uses */
 static const char *const offloads[][2] = {
@@ -191,36 +191,14 @@ static void add_irq(json_t *irqs, const char *interrupts, long irq, const char *
 	json_object_set_new(irqs, name, i);
 }
 
-/* The IRQs of a root-namespace interface's device: its MSI vectors (for
- * virtio-net they belong to the PCI device above the virtio one), its
- * legacy IRQ, and any /proc/interrupts line naming the interface. */
+/* The IRQs of a root-namespace interface, found as wirelab tune finds
+ * them (tune_nic_irqs), each with its /proc/interrupts name and affinity. */
 static void nic_irqs(json_t *irqs, const char *ifname, const char *interrupts)
 {
-	char pat[PATH_MAX + 32], dev[PATH_MAX], buf[32];
-	glob_t g;
+	int nrs[64], n = tune_nic_irqs(ifname, nrs, 64);
 
-	snprintf(pat, sizeof(pat), "/sys/class/net/%s/device", ifname);
-	if (!realpath(pat, dev))
-		return;
-	for (int up = 0; up < 2; up++) {
-		snprintf(pat, sizeof(pat), "%s%s/msi_irqs/*", dev, up ? "/.." : "");
-		if (glob(pat, 0, NULL, &g))
-			continue;
-		for (size_t i = 0; i < g.gl_pathc; i++)
-			add_irq(irqs, interrupts, strtol(strrchr(g.gl_pathv[i], '/') + 1, NULL, 10), ifname);
-		globfree(&g);
-	}
-	snprintf(pat, sizeof(pat), "%s/irq", dev);
-	if (!sweep_machine_read(pat, buf, sizeof(buf)) && strtol(buf, NULL, 10) > 0 &&
-	    !json_object_size(irqs))
-		add_irq(irqs, interrupts, strtol(buf, NULL, 10), ifname);
-	for (const char *l = interrupts; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
-		char *end;
-		long n = strtol(l, &end, 10);
-		const char *e = l + strcspn(l, "\n"), *hit = strstr(l, ifname);
-		if (end != l && *end == ':' && hit && hit < e)
-			add_irq(irqs, interrupts, n, ifname);
-	}
+	for (int i = 0; i < n; i++)
+		add_irq(irqs, interrupts, nrs[i], ifname);
 }
 
 void sweep_machine_nics(const struct topo *t, json_t *machine)

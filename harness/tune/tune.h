@@ -83,6 +83,13 @@ void tune_check_governor(struct tune_setting *s);
 void tune_check_turbo(struct tune_setting *s);
 void tune_check_smt(struct tune_setting *s);
 void tune_check_irqs(struct tune_setting *s, const unsigned char *server);
+/* The IRQs of network interface ifname (paths under the root): its
+ * device's MSI vectors (a virtio NIC's are its PCI parent's), else its
+ * legacy line, and the /proc/interrupts lines naming the interface, its
+ * virtio device or its PCI address. Up to max into nrs, each once; the
+ * count (0: none, or no device: loopback, veth). run.json's machine
+ * (sweep_machine_nic.c) reads the same IRQs. */
+int tune_nic_irqs(const char *ifname, int *nrs, int max);
 void tune_check_irqbalance(struct tune_setting *s);
 /* irqbalance: stop it (0, or -errno with why), start it again. */
 int tune_irqbalance_stop(const struct tune_setting *s, char *why, size_t len);

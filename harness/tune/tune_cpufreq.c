@@ -104,6 +104,23 @@ out:
 	free(sets);
 }
 
+/* One turbo switch file (rel, under the root), off when it reads off:
+ * the setting's value from it and, when on, the write that turns it off
+ * (old kept byte for byte for --restore). 0: no such switch here. */
+static int turbo_switch(struct tune_setting *s, const char *rel, const char *off, const char *label)
+{
+	char path[PATH_MAX], old[TUNE_VAL], cur[TUNE_VAL];
+
+	if (tune_path(path, sizeof(path), rel) || tune_read(path, old, sizeof(old)))
+		return 0;
+	snprintf(cur, sizeof(cur), "%s", old);
+	cur[strcspn(cur, " \t\n")] = 0;
+	snprintf(s->value, sizeof(s->value), "%s (%s %s)", !strcmp(cur, off) ? "off" : "on", label, cur);
+	if (strcmp(cur, off))
+		tune_add_write(s, path, old, off);
+	return 1;
+}
+
 void tune_check_turbo(struct tune_setting *s)
 {
 	char path[PATH_MAX], old[TUNE_VAL], cur[TUNE_VAL];
@@ -112,25 +129,13 @@ void tune_check_turbo(struct tune_setting *s)
 	s->name = "turbo";
 	snprintf(s->want, sizeof(s->want), "off");
 	/* intel_pstate: no_turbo 1 is off; acpi-cpufreq and amd: boost 0 */
-	if (!tune_path(path, sizeof(path), "/sys/devices/system/cpu/intel_pstate/no_turbo") &&
-	    !tune_read(path, old, sizeof(old))) {
-		snprintf(cur, sizeof(cur), "%s", old);
-		cur[strcspn(cur, " \t\n")] = 0;
-		snprintf(s->value, sizeof(s->value), "%s (intel_pstate/no_turbo %s)",
-			 !strcmp(cur, "1") ? "off" : "on", cur);
-		if (strcmp(cur, "1"))
-			tune_add_write(s, path, old, "1");
-	} else if (!tune_path(path, sizeof(path), "/sys/devices/system/cpu/cpufreq/boost") &&
-		   !tune_read(path, old, sizeof(old))) {
-		snprintf(cur, sizeof(cur), "%s", old);
-		cur[strcspn(cur, " \t\n")] = 0;
-		snprintf(s->value, sizeof(s->value), "%s (cpufreq/boost %s)",
-			 !strcmp(cur, "0") ? "off" : "on", cur);
-		if (strcmp(cur, "0"))
-			tune_add_write(s, path, old, "0");
-	} else if (!tune_path(path, sizeof(path), "/sys/devices/system/cpu/cpufreq/policy[0-9]*/boost") &&
-		   !glob(path, 0, NULL, &g) && g.gl_pathc) {
+	int found = turbo_switch(s, "/sys/devices/system/cpu/intel_pstate/no_turbo", "1",
+				 "intel_pstate/no_turbo") ||
+		    turbo_switch(s, "/sys/devices/system/cpu/cpufreq/boost", "0", "cpufreq/boost");
+	if (!found && !tune_path(path, sizeof(path), "/sys/devices/system/cpu/cpufreq/policy[0-9]*/boost") &&
+	    !glob(path, 0, NULL, &g) && g.gl_pathc) {
 		int on = 0;
+		found = 1;
 		for (size_t i = 0; i < g.gl_pathc; i++) {
 			if (tune_read(g.gl_pathv[i], old, sizeof(old)) < 0)
 				continue;
@@ -143,7 +148,8 @@ void tune_check_turbo(struct tune_setting *s)
 		}
 		snprintf(s->value, sizeof(s->value), "%s (boost on %d of %zu cpufreq policies)",
 			 on ? "on" : "off", on, g.gl_pathc);
-	} else {
+	}
+	if (!found) {
 		s->status = TUNE_CANNOT;
 		snprintf(s->value, sizeof(s->value), "not available");
 		snprintf(s->why, sizeof(s->why), "%s",

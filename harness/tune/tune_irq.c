@@ -21,31 +21,24 @@
 
 #define MAX_IRQS TUNE_MAX_WRITES
 
-struct irq {
-	int nr;
-	char nic[32];
-};
-
-static void add_irq(struct irq *irqs, int *n, int nr, const char *nic)
+/* nr into nrs once, up to max */
+static void add_nr(int *nrs, int *n, int max, int nr)
 {
 	for (int i = 0; i < *n; i++)
-		if (irqs[i].nr == nr)
+		if (nrs[i] == nr)
 			return;
-	if (*n == MAX_IRQS)
-		return;
-	irqs[*n].nr = nr;
-	snprintf(irqs[*n].nic, sizeof(irqs[*n].nic), "%s", nic);
-	(*n)++;
+	if (*n < max)
+		nrs[(*n)++] = nr;
 }
 
-static void add_msi(struct irq *irqs, int *n, const char *dir, const char *nic)
+static void add_msi(int *nrs, int *n, int max, const char *dir)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
 
 	while (d && (e = readdir(d)))
 		if (isdigit((unsigned char)e->d_name[0]))
-			add_irq(irqs, n, atoi(e->d_name), nic);
+			add_nr(nrs, n, max, atoi(e->d_name));
 	if (d)
 		closedir(d);
 }
@@ -62,7 +55,7 @@ static int names_nic(const char *tok, const char *ifname, const char *dev)
 	return strchr(dev, ':') && strstr(tok, dev) != NULL; /* a PCI address */
 }
 
-static void add_from_interrupts(struct irq *irqs, int *n, const char *ifname, const char *dev)
+static void add_from_interrupts(int *nrs, int *n, int max, const char *ifname, const char *dev)
 {
 	char path[PATH_MAX], line[1024];
 	FILE *f;
@@ -81,11 +74,57 @@ static void add_from_interrupts(struct irq *irqs, int *n, const char *ifname, co
 			continue;
 		for (tok = strtok_r(p + 1, " \t\n,", &save); tok; tok = strtok_r(NULL, " \t\n,", &save))
 			if (names_nic(tok, ifname, dev)) {
-				add_irq(irqs, n, nr, ifname);
+				add_nr(nrs, n, max, nr);
 				break;
 			}
 	}
 	fclose(f);
+}
+
+int tune_nic_irqs(const char *ifname, int *nrs, int max)
+{
+	char path[PATH_MAX], sub[2 * PATH_MAX], target[PATH_MAX], buf[32];
+	const char *dev;
+	int n = 0;
+	ssize_t l;
+
+	if (tune_path(path, sizeof(path), "/sys/class/net"))
+		return 0;
+	snprintf(sub, sizeof(sub), "%s/%s/device", path, ifname);
+	l = readlink(sub, target, sizeof(target) - 1);
+	if (l <= 0)
+		return 0; /* no device: loopback, veth, a bridge */
+	target[l] = 0;
+	dev = strrchr(target, '/') ? strrchr(target, '/') + 1 : target;
+	snprintf(sub, sizeof(sub), "%s/%s/device/msi_irqs", path, ifname);
+	add_msi(nrs, &n, max, sub);
+	if (!strncmp(dev, "virtio", 6)) {
+		snprintf(sub, sizeof(sub), "%s/%s/device/../msi_irqs", path, ifname);
+		add_msi(nrs, &n, max, sub);
+	}
+	/* no MSI: the legacy line the device reports */
+	snprintf(sub, sizeof(sub), "%s/%s/device/irq", path, ifname);
+	if (!n && !tune_read_trim(sub, buf, sizeof(buf)) && atoi(buf) > 0)
+		add_nr(nrs, &n, max, atoi(buf));
+	add_from_interrupts(nrs, &n, max, ifname, dev);
+	return n;
+}
+
+struct irq {
+	int nr;
+	char nic[32];
+};
+
+static void add_irq(struct irq *irqs, int *n, int nr, const char *nic)
+{
+	for (int i = 0; i < *n; i++)
+		if (irqs[i].nr == nr)
+			return;
+	if (*n == MAX_IRQS)
+		return;
+	irqs[*n].nr = nr;
+	snprintf(irqs[*n].nic, sizeof(irqs[*n].nic), "%.31s", nic); /* IFNAMSIZ is 16 */
+	(*n)++;
 }
 
 static void online_cpus(unsigned char *cpus)
@@ -107,7 +146,7 @@ static int cmp_irq(const void *a, const void *b)
 
 void tune_check_irqs(struct tune_setting *s, const unsigned char *server)
 {
-	char path[PATH_MAX], sub[2 * PATH_MAX], target[PATH_MAX], other_list[256], cur[TUNE_VAL], aff[256];
+	char path[PATH_MAX], sub[2 * PATH_MAX], other_list[256], cur[TUNE_VAL], aff[256];
 	unsigned char other[TUNE_MAX_CPUS], on[TUNE_MAX_CPUS];
 	struct irq *irqs = calloc(MAX_IRQS, sizeof(*irqs));
 	int n = 0, unread = 0, stuck = 0;
@@ -129,22 +168,12 @@ void tune_check_irqs(struct tune_setting *s, const unsigned char *server)
 		goto out;
 	}
 	while ((e = readdir(d))) {
-		ssize_t l;
+		int nrs[MAX_IRQS], got;
 		if (e->d_name[0] == '.')
 			continue;
-		snprintf(sub, sizeof(sub), "%s/%s/device", path, e->d_name);
-		l = readlink(sub, target, sizeof(target) - 1);
-		if (l <= 0)
-			continue; /* no device: loopback, veth, a bridge */
-		target[l] = 0;
-		const char *dev = strrchr(target, '/') ? strrchr(target, '/') + 1 : target;
-		snprintf(sub, sizeof(sub), "%s/%s/device/msi_irqs", path, e->d_name);
-		add_msi(irqs, &n, sub, e->d_name);
-		if (!strncmp(dev, "virtio", 6)) {
-			snprintf(sub, sizeof(sub), "%s/%s/device/../msi_irqs", path, e->d_name);
-			add_msi(irqs, &n, sub, e->d_name);
-		}
-		add_from_interrupts(irqs, &n, e->d_name, dev);
+		got = tune_nic_irqs(e->d_name, nrs, MAX_IRQS);
+		for (int i = 0; i < got; i++)
+			add_irq(irqs, &n, nrs[i], e->d_name);
 	}
 	if (!n) {
 		s->status = TUNE_CANNOT;
